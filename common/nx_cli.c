@@ -1,0 +1,296 @@
+#include "nx_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <nats/nats.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    OPT_COUNT = 1,
+    OPT_PAYLOAD,
+    OPT_STORAGE,
+    OPT_REPLICAS,
+    OPT_REPEAT,
+    OPT_CLUSTER,
+    OPT_RESULTS,
+    OPT_NO_CSV,
+    OPT_URL,
+    OPT_NATS_SERVER,
+    OPT_KEEP,
+    OPT_QUICK,
+    OPT_QUIET,
+    OPT_HELP,
+    OPT_VERSION,
+};
+
+#define MAX_COUNT 100000000L
+#define MAX_PAYLOAD (1024L * 1024L)
+
+static const nx_cli_option shared[] = {
+    {"count", "N", OPT_COUNT, "points to write (default %ld; --quick lowers it)"},
+    {"payload", "BYTES", OPT_PAYLOAD, "data bytes per point, 0 to 1048576 (default %ld)"},
+    {"storage", "file|memory", OPT_STORAGE, "JetStream storage for the streams (default file)"},
+    {"replicas", "1|3", OPT_REPLICAS, "stream replicas; 3 needs --cluster 3 or a --url cluster"},
+    {"repeat", "R", OPT_REPEAT, "run each timed case R times and report medians (default 1)"},
+    {"cluster", "0|3", OPT_CLUSTER, "spawn a 3-node JetStream cluster instead of one server"},
+    {"results", "DIR", OPT_RESULTS, "directory for the CSV files (default results)"},
+    {"no-csv", NULL, OPT_NO_CSV, "print the table only; write no CSV rows"},
+    {"url", "URL[,URL]", OPT_URL, "use an existing server or cluster instead of spawning one"},
+    {"nats-server", "PATH", OPT_NATS_SERVER, "nats-server binary (default $NATS_SERVER, then PATH)"},
+    {"keep", NULL, OPT_KEEP, "keep the spawned servers' temp dirs (printed at exit)"},
+    {"quick", NULL, OPT_QUICK, "a small, fast run (for tests)"},
+    {"quiet", NULL, OPT_QUIET, "no progress line and no table, only errors"},
+    {"help", NULL, OPT_HELP, "show this help and exit"},
+    {"version", NULL, OPT_VERSION, "show versions and exit"},
+};
+#define NSHARED (sizeof shared / sizeof *shared)
+
+void nx_opts_init(nx_opts *o, const nx_cli_spec *spec)
+{
+    memset(o, 0, sizeof *o);
+    o->count = spec->default_count;
+    o->payload = spec->default_payload;
+    o->storage = "file";
+    o->replicas = 1;
+    o->repeat = 1;
+    o->results_dir = "results";
+}
+
+int nx_parse_long(const char *opt, const char *arg, long min, long max, long *out, nx_err *err)
+{
+    const char *p = arg;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '\0' || !(*p == '-' || *p == '+' || (*p >= '0' && *p <= '9')))
+        return nx_fail(err, "--%s: '%s' is not a whole number (allowed: %ld to %ld)", opt, arg,
+                       min, max);
+    errno = 0;
+    char *end = NULL;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0')
+        return nx_fail(err, "--%s: '%s' is not a whole number (allowed: %ld to %ld)", opt, arg,
+                       min, max);
+    if (errno == ERANGE || v < min || v > max)
+        return nx_fail(err, "--%s: %s is out of range (allowed: %ld to %ld)", opt, arg, min, max);
+    *out = v;
+    return 0;
+}
+
+int nx_parse_double(const char *opt, const char *arg, double min, double max, double *out,
+                    nx_err *err)
+{
+    errno = 0;
+    char *end = NULL;
+    double v = strtod(arg, &end);
+    if (end == arg || *end != '\0' || isnan(v))
+        return nx_fail(err, "--%s: '%s' is not a number (allowed: %g to %g)", opt, arg, min, max);
+    if (errno == ERANGE || v < min || v > max)
+        return nx_fail(err, "--%s: %s is out of range (allowed: %g to %g)", opt, arg, min, max);
+    *out = v;
+    return 0;
+}
+
+int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out,
+                       size_t *n, nx_err *err)
+{
+    char buf[512];
+    if (strlen(arg) >= sizeof buf)
+        return nx_fail(err, "--%s: list is too long", opt);
+    strcpy(buf, arg);
+    size_t count = 0;
+    /* strtok would skip empty items; walk commas by hand so that "1,,2" and a
+     * trailing comma are errors. */
+    char *item = buf;
+    for (;;) {
+        char *comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        if (count == NX_LIST_MAX)
+            return nx_fail(err, "--%s: more than %d values", opt, NX_LIST_MAX);
+        if (*item == '\0')
+            return nx_fail(err, "--%s: '%s' has an empty item (expected N[,N...] with each from "
+                                "%ld to %ld)",
+                           opt, arg, min, max);
+        if (nx_parse_long(opt, item, min, max, &out[count], err) != 0)
+            return -1;
+        count++;
+        if (!comma)
+            break;
+        item = comma + 1;
+    }
+    *n = count;
+    return 0;
+}
+
+static void print_help(const nx_cli_spec *spec)
+{
+    printf("Usage: %s [OPTIONS]\n\n%s\n\nOptions:\n", spec->prog, spec->summary);
+    for (size_t i = 0; i < spec->noptions; i++) {
+        const nx_cli_option *op = &spec->options[i];
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", op->name, op->arg_name ? " " : "",
+                 op->arg_name ? op->arg_name : "");
+        printf("  %-24s %s\n", left, op->help);
+    }
+    for (size_t i = 0; i < NSHARED; i++) {
+        const nx_cli_option *op = &shared[i];
+        char left[64], help[256];
+        snprintf(left, sizeof left, "--%s%s%s", op->name, op->arg_name ? " " : "",
+                 op->arg_name ? op->arg_name : "");
+        long dflt = op->id == OPT_COUNT ? spec->default_count : spec->default_payload;
+        snprintf(help, sizeof help, op->help, dflt);
+        printf("  %-24s %s\n", left, help);
+    }
+    printf("\nExit status: 0 when every check passed, 1 when a verification or the run failed,\n"
+           "2 on bad usage.\n");
+}
+
+static int handle_shared(nx_opts *o, int id, const char *arg, nx_err *err)
+{
+    switch (id) {
+    case OPT_COUNT:
+        o->count_set = true;
+        return nx_parse_long("count", arg, 1, MAX_COUNT, &o->count, err);
+    case OPT_PAYLOAD:
+        o->payload_set = true;
+        return nx_parse_long("payload", arg, 0, MAX_PAYLOAD, &o->payload, err);
+    case OPT_STORAGE:
+        if (strcmp(arg, "file") != 0 && strcmp(arg, "memory") != 0)
+            return nx_fail(err, "--storage: '%s' is not allowed (allowed: file, memory)", arg);
+        o->storage = strcmp(arg, "file") == 0 ? "file" : "memory";
+        return 0;
+    case OPT_REPLICAS:
+        if (nx_parse_long("replicas", arg, 1, 3, &o->replicas, err) != 0)
+            return -1;
+        if (o->replicas == 2)
+            return nx_fail(err, "--replicas: 2 is not allowed (allowed: 1, 3)");
+        return 0;
+    case OPT_REPEAT:
+        o->repeat_set = true;
+        return nx_parse_long("repeat", arg, 1, 1000, &o->repeat, err);
+    case OPT_CLUSTER:
+        if (nx_parse_long("cluster", arg, 0, 3, &o->cluster, err) != 0)
+            return -1;
+        if (o->cluster != 0 && o->cluster != 3)
+            return nx_fail(err, "--cluster: %s is not allowed (allowed: 0, 3)", arg);
+        return 0;
+    case OPT_RESULTS:
+        if (*arg == '\0')
+            return nx_fail(err, "--results: the directory name is empty");
+        o->results_dir = arg;
+        return 0;
+    case OPT_NO_CSV:
+        o->no_csv = true;
+        return 0;
+    case OPT_URL:
+        if (*arg == '\0')
+            return nx_fail(err, "--url: the URL is empty");
+        o->url = arg;
+        return 0;
+    case OPT_NATS_SERVER:
+        if (*arg == '\0')
+            return nx_fail(err, "--nats-server: the path is empty");
+        o->nats_server = arg;
+        return 0;
+    case OPT_KEEP:
+        o->keep = true;
+        return 0;
+    case OPT_QUICK:
+        o->quick = true;
+        return 0;
+    case OPT_QUIET:
+        o->quiet = true;
+        return 0;
+    }
+    return nx_fail(err, "internal error: unhandled option %d", id);
+}
+
+static const char *option_name(const struct option *longopts, int id)
+{
+    for (const struct option *lo = longopts; lo->name; lo++)
+        if (lo->val == id)
+            return lo->name;
+    return NULL;
+}
+
+nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o,
+                           nx_err *err)
+{
+    size_t total = NSHARED + spec->noptions;
+    struct option *longopts = calloc(total + 1, sizeof *longopts);
+    if (longopts == NULL) {
+        nx_fail(err, "%s: out of memory", spec->prog);
+        return NX_CLI_USAGE;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < NSHARED; i++, k++)
+        longopts[k] = (struct option){shared[i].name, shared[i].arg_name ? required_argument
+                                                                          : no_argument,
+                                      NULL, shared[i].id};
+    for (size_t i = 0; i < spec->noptions; i++, k++)
+        longopts[k] = (struct option){spec->options[i].name,
+                                      spec->options[i].arg_name ? required_argument : no_argument,
+                                      NULL, spec->options[i].id};
+
+    nx_cli_result result = NX_CLI_RUN;
+    optind = 0; /* glibc: full re-initialisation, so tests may parse repeatedly */
+    opterr = 0;
+    for (;;) {
+        int id = getopt_long(argc, argv, ":h", longopts, NULL);
+        if (id == -1)
+            break;
+        nx_err local = {{0}};
+        int rc = 0;
+        if (id == 'h' || id == OPT_HELP) {
+            print_help(spec);
+            result = NX_CLI_DONE;
+            break;
+        } else if (id == OPT_VERSION) {
+            printf("%s (natsexp) with nats.c %s\n", spec->prog, nats_GetVersion());
+            result = NX_CLI_DONE;
+            break;
+        } else if (id == ':') {
+            const char *name = option_name(longopts, optopt);
+            rc = nx_fail(&local, "--%s needs a value", name ? name : "?");
+        } else if (id == '?') {
+            const char *name = optopt ? option_name(longopts, optopt) : NULL;
+            if (name)
+                rc = nx_fail(&local, "--%s does not take a value", name);
+            else
+                rc = nx_fail(&local, "unknown option '%s'", argv[optind - 1]);
+        } else if (id < 1000) {
+            rc = handle_shared(o, id, optarg, &local);
+        } else if (spec->handle) {
+            rc = spec->handle(spec->ctx, id, optarg, &local);
+        }
+        if (rc != 0) {
+            nx_fail(err, "%s: %s (see %s --help)", spec->prog, local.msg, spec->prog);
+            result = NX_CLI_USAGE;
+            break;
+        }
+    }
+    if (result == NX_CLI_RUN && optind < argc) {
+        nx_fail(err, "%s: unexpected argument '%s' (see %s --help)", spec->prog, argv[optind],
+                spec->prog);
+        result = NX_CLI_USAGE;
+    }
+    free(longopts);
+    return result;
+}
+
+void nx_cli_parse_or_exit(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o)
+{
+    nx_err err = {{0}};
+    switch (nx_cli_parse(argc, argv, spec, o, &err)) {
+    case NX_CLI_RUN:
+        return;
+    case NX_CLI_DONE:
+        exit(0);
+    case NX_CLI_USAGE:
+        fprintf(stderr, "%s\n", err.msg);
+        exit(NX_EXIT_USAGE);
+    }
+}

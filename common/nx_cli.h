@@ -1,0 +1,87 @@
+/* Command-line options shared by every experiment, plus each experiment's
+ * own, parsed with getopt_long into a struct (no globals).
+ *
+ * Numbers are parsed strictly: the whole argument must be a decimal number
+ * inside the option's range. Any bad input produces one line naming the
+ * option and what it accepts; the binary then exits 2. */
+#ifndef NX_CLI_H
+#define NX_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nx_err.h"
+
+#define NX_LIST_MAX 16
+
+/* Exit code for bad usage, shared by every binary. */
+#define NX_EXIT_USAGE 2
+
+typedef struct nx_opts {
+    long count;
+    long payload;
+    const char *storage; /* "file" or "memory" */
+    long replicas;
+    long repeat;
+    long cluster; /* 0 = single server; 3 = spawn a 3-node cluster */
+    const char *results_dir;
+    bool no_csv;
+    const char *url;
+    const char *nats_server;
+    bool keep;
+    bool quick;
+    bool quiet;
+    /* Which shared options the user gave, so that --quick only changes
+     * defaults and never overrides an explicit value. */
+    bool count_set;
+    bool payload_set;
+    bool repeat_set;
+} nx_opts;
+
+/* An experiment's own option. id must be >= 1000 (ids below are shared). */
+typedef struct nx_cli_option {
+    const char *name;
+    const char *arg_name; /* NULL = a flag without a value */
+    int id;
+    const char *help;
+} nx_cli_option;
+
+typedef struct nx_cli_spec {
+    const char *prog;
+    const char *summary; /* one paragraph for --help */
+    long default_count;
+    long default_payload;
+    const nx_cli_option *options; /* the experiment's own, may be NULL */
+    size_t noptions;
+    /* Called for each of the experiment's options; returns 0, or -1 with err
+     * set to a line naming the option. */
+    int (*handle)(void *ctx, int id, const char *arg, nx_err *err);
+    void *ctx;
+} nx_cli_spec;
+
+typedef enum {
+    NX_CLI_RUN = 0,   /* go on */
+    NX_CLI_DONE = 1,  /* --help or --version was printed: exit 0 */
+    NX_CLI_USAGE = 2, /* err holds the one-line message: exit 2 */
+} nx_cli_result;
+
+void nx_opts_init(nx_opts *o, const nx_cli_spec *spec);
+
+/* Parses argv; --help and --version print to stdout. Can be called more than
+ * once in a process (it resets getopt). */
+nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o,
+                           nx_err *err);
+
+/* Parses, and on a usage error prints the line to stderr and exits 2; on
+ * --help/--version exits 0. For use at the top of main. */
+void nx_cli_parse_or_exit(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o);
+
+/* Strict parsers used by the shared options and by experiments' own. */
+int nx_parse_long(const char *opt, const char *arg, long min, long max, long *out, nx_err *err);
+int nx_parse_double(const char *opt, const char *arg, double min, double max, double *out,
+                    nx_err *err);
+/* A comma-separated list of 1..NX_LIST_MAX numbers, each in [min, max]. */
+int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out,
+                       size_t *n, nx_err *err);
+
+#endif
