@@ -1,5 +1,6 @@
 #include "nx_server.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
@@ -10,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -363,6 +366,7 @@ static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
         snprintf(s->routes[i], sizeof s->routes[i], "%s", c->routes[i]);
     }
     s->nroutes = c->nroutes;
+    s->cluster_port = c->cluster_port;
     s->jetstream = c->jetstream;
     s->leaf_listen = c->leaf_listen;
     s->keep = c->keep;
@@ -476,6 +480,11 @@ pid_t nx_server_pid(const nx_server *s)
     return s->pid;
 }
 
+const char *nx_server_name(const nx_server *s)
+{
+    return s->name;
+}
+
 const char *nx_server_url(const nx_server *s)
 {
     return s->url;
@@ -519,6 +528,24 @@ int nx_server_cluster_port(const nx_server *s)
 double nx_server_ready_ms(const nx_server *s)
 {
     return s->ready_ms;
+}
+
+int nx_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    int port = 0;
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+        getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+        port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
 }
 
 static long long tree_bytes(int dirfd_)

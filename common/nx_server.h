@@ -24,7 +24,8 @@ typedef struct nx_server_config {
     bool jetstream;           /* default true */
     bool leaf_listen;         /* accept leafnode connections on a random port */
     const char *leaf_remote;  /* connect as a leaf to this nats-leaf:// URL */
-    const char *cluster_name; /* join a cluster: listen for routes on a random port */
+    const char *cluster_name; /* join a cluster, listening for routes on cluster_port */
+    int cluster_port;         /* 0: random (only for a cluster that others route to) */
     const char *routes[NX_ROUTES_MAX]; /* nats-route:// URLs of the other members */
     int nroutes;
     bool keep; /* leave the temp dir in place (--keep) */
@@ -62,6 +63,7 @@ void nx_server_destroy(nx_server *s);
 bool nx_server_running(nx_server *s);
 
 pid_t nx_server_pid(const nx_server *s);
+const char *nx_server_name(const nx_server *s); /* "" when the server chose its own */
 const char *nx_server_url(const nx_server *s);         /* nats://127.0.0.1:port */
 const char *nx_server_monitor_url(const nx_server *s); /* http://127.0.0.1:port */
 const char *nx_server_dir(const nx_server *s);         /* temp dir: conf, log, store */
@@ -72,6 +74,10 @@ int nx_server_leaf_port(const nx_server *s);
 int nx_server_cluster_port(const nx_server *s);
 /* Milliseconds from fork to ready for the last start. */
 double nx_server_ready_ms(const nx_server *s);
+
+/* A loopback TCP port that was free a moment ago, for configs that must name
+ * each other's ports up front (cluster routes); 0 on failure. */
+int nx_free_port(void);
 
 /* Bytes under the store dir (file storage footprint). */
 long long nx_server_store_bytes(const nx_server *s);

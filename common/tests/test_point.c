@@ -105,9 +105,9 @@ static void random_round_trips(void **state)
     uint8_t origin[255], data[600], buf[1024];
     for (int i = 0; i < 100000; i++) {
         nx_point p = {0};
-        p.time_ns = ((int64_t)rand() << 33) ^ ((int64_t)rand() << 2) ^ rand();
-        if (rand() % 2)
-            p.time_ns = -p.time_ns;
+        /* any 64-bit pattern, negative times included */
+        p.time_ns = (int64_t)(((uint64_t)rand() << 33) ^ ((uint64_t)rand() << 2) ^
+                              (uint64_t)rand() ^ ((uint64_t)(rand() % 2) << 63));
         p.tombstone = (uint8_t)rand();
         p.origin_len = (uint8_t)(rand() % 256);
         p.data_len = (size_t)(rand() % (int)sizeof data);
