@@ -39,7 +39,8 @@ static const nx_cli_option shared[] = {
     {"results", "DIR", OPT_RESULTS, "directory for the CSV files (default results)"},
     {"no-csv", NULL, OPT_NO_CSV, "print the table only; write no CSV rows"},
     {"url", "URL[,URL]", OPT_URL, "use an existing server or cluster instead of spawning one"},
-    {"nats-server", "PATH", OPT_NATS_SERVER, "nats-server binary (default $NATS_SERVER, then PATH)"},
+    {"nats-server", "PATH", OPT_NATS_SERVER,
+     "nats-server binary (default $NATS_SERVER, then PATH)"},
     {"keep", NULL, OPT_KEEP, "keep the spawned servers' temp dirs (printed at exit)"},
     {"quick", NULL, OPT_QUICK, "a small, fast run (for tests)"},
     {"quiet", NULL, OPT_QUIET, "no progress line and no table, only errors"},
@@ -65,14 +66,14 @@ int nx_parse_long(const char *opt, const char *arg, long min, long max, long *ou
     while (*p == ' ' || *p == '\t')
         p++;
     if (*p == '\0' || !(*p == '-' || *p == '+' || (*p >= '0' && *p <= '9')))
-        return nx_fail(err, "--%s: '%s' is not a whole number (allowed: %ld to %ld)", opt, arg,
-                       min, max);
+        return nx_fail(err, "--%s: '%s' is not a whole number (allowed: %ld to %ld)", opt, arg, min,
+                       max);
     errno = 0;
     char *end = NULL;
     long v = strtol(arg, &end, 10);
     if (end == arg || *end != '\0')
-        return nx_fail(err, "--%s: '%s' is not a whole number (allowed: %ld to %ld)", opt, arg,
-                       min, max);
+        return nx_fail(err, "--%s: '%s' is not a whole number (allowed: %ld to %ld)", opt, arg, min,
+                       max);
     if (errno == ERANGE || v < min || v > max)
         return nx_fail(err, "--%s: %s is out of range (allowed: %ld to %ld)", opt, arg, min, max);
     *out = v;
@@ -93,8 +94,8 @@ int nx_parse_double(const char *opt, const char *arg, double min, double max, do
     return 0;
 }
 
-int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out,
-                       size_t *n, nx_err *err)
+int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out, size_t *n,
+                       nx_err *err)
 {
     char buf[512];
     if (strlen(arg) >= sizeof buf)
@@ -111,8 +112,9 @@ int nx_parse_long_list(const char *opt, const char *arg, long min, long max, lon
         if (count == NX_LIST_MAX)
             return nx_fail(err, "--%s: more than %d values", opt, NX_LIST_MAX);
         if (*item == '\0')
-            return nx_fail(err, "--%s: '%s' has an empty item (expected N[,N...] with each from "
-                                "%ld to %ld)",
+            return nx_fail(err,
+                           "--%s: '%s' has an empty item (expected N[,N...] with each from "
+                           "%ld to %ld)",
                            opt, arg, min, max);
         if (nx_parse_long(opt, item, min, max, &out[count], err) != 0)
             return -1;
@@ -216,8 +218,18 @@ static const char *option_name(const struct option *longopts, int id)
     return NULL;
 }
 
-nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o,
-                           nx_err *err)
+/* Messages quote the user's arguments; a newline or control byte in one
+ * must not break the promise of a single line. */
+static void one_line(nx_err *err)
+{
+    if (err == NULL)
+        return;
+    for (char *p = err->msg; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+}
+
+nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o, nx_err *err)
 {
     size_t total = NSHARED + spec->noptions;
     struct option *longopts = calloc(total + 1, sizeof *longopts);
@@ -227,9 +239,9 @@ nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_op
     }
     size_t k = 0;
     for (size_t i = 0; i < NSHARED; i++, k++)
-        longopts[k] = (struct option){shared[i].name, shared[i].arg_name ? required_argument
-                                                                          : no_argument,
-                                      NULL, shared[i].id};
+        longopts[k] =
+            (struct option){shared[i].name, shared[i].arg_name ? required_argument : no_argument,
+                            NULL, shared[i].id};
     for (size_t i = 0; i < spec->noptions; i++, k++)
         longopts[k] = (struct option){spec->options[i].name,
                                       spec->options[i].arg_name ? required_argument : no_argument,
@@ -278,6 +290,8 @@ nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_op
         result = NX_CLI_USAGE;
     }
     free(longopts);
+    if (result == NX_CLI_USAGE)
+        one_line(err);
     return result;
 }
 

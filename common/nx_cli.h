@@ -69,8 +69,7 @@ void nx_opts_init(nx_opts *o, const nx_cli_spec *spec);
 
 /* Parses argv; --help and --version print to stdout. Can be called more than
  * once in a process (it resets getopt). */
-nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o,
-                           nx_err *err);
+nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o, nx_err *err);
 
 /* Parses, and on a usage error prints the line to stderr and exits 2; on
  * --help/--version exits 0. For use at the top of main. */
@@ -81,7 +80,7 @@ int nx_parse_long(const char *opt, const char *arg, long min, long max, long *ou
 int nx_parse_double(const char *opt, const char *arg, double min, double max, double *out,
                     nx_err *err);
 /* A comma-separated list of 1..NX_LIST_MAX numbers, each in [min, max]. */
-int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out,
-                       size_t *n, nx_err *err);
+int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out, size_t *n,
+                       nx_err *err);
 
 #endif

@@ -56,8 +56,7 @@ int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *
     return 0;
 }
 
-int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms,
-                 nx_err *err)
+int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms, nx_err *err)
 {
     jsOptions o;
     jsOptions_Init(&o);

@@ -14,8 +14,7 @@ int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *
 
 /* A JetStream context; domain NULL for the local one. Requests wait up to
  * wait_ms (0: 5000). */
-int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms,
-                 nx_err *err);
+int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms, nx_err *err);
 
 /* Sets err to "<what>: <status text>[: <library detail>][ (JetStream error N)]"
  * and returns -1. jerr 0 means none. */

@@ -59,8 +59,7 @@ int nx_varz_parse(const char *json, nx_varz *out, nx_err *err)
     out->connections = (int)num(root, "connections");
     out->leafnodes = (int)num(root, "leafnodes");
     out->leaf_port = (int)num(cJSON_GetObjectItemCaseSensitive(root, "leaf"), "port");
-    out->cluster_port =
-        (int)num(cJSON_GetObjectItemCaseSensitive(root, "cluster"), "cluster_port");
+    out->cluster_port = (int)num(cJSON_GetObjectItemCaseSensitive(root, "cluster"), "cluster_port");
     cJSON_Delete(root);
     if (out->version[0] == '\0')
         return nx_fail(err, "/varz: no server version in the reply");
@@ -227,8 +226,7 @@ int nx_info_line_version(const char *line, char *out, size_t len, nx_err *err)
 }
 
 /* Splits nats://host:port (the first of a comma-separated list). */
-static int split_url(const char *url, char *host, size_t hlen, char *port, size_t plen,
-                     nx_err *err)
+static int split_url(const char *url, char *host, size_t hlen, char *port, size_t plen, nx_err *err)
 {
     const char *p = strstr(url, "://");
     p = p ? p + 3 : url;

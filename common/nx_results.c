@@ -249,12 +249,26 @@ char *nx_results_format(const nx_results *r, const nx_row *row, int64_t utc_s)
     else
         bytes[0] = '\0';
 
-    const char *fields[] = {r->run_id,   utc,     r->experiment, row->case_name, row->op,
-                            row->store,  row->storage ? row->storage : "",
-                            replicas,    payload, count,         seconds,        rate,
-                            p50,         p90,     p99,           max,            bytes,
+    const char *fields[] = {r->run_id,
+                            utc,
+                            r->experiment,
+                            row->case_name,
+                            row->op,
+                            row->store,
+                            row->storage ? row->storage : "",
+                            replicas,
+                            payload,
+                            count,
+                            seconds,
+                            rate,
+                            p50,
+                            p90,
+                            p99,
+                            max,
+                            bytes,
                             row->server_version ? row->server_version : r->server_version,
-                            r->client_version,    row->verified ? "yes" : "no",
+                            r->client_version,
+                            row->verified ? "yes" : "no",
                             row->note ? row->note : ""};
     size_t cap = 1024;
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)

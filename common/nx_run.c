@@ -31,8 +31,8 @@ static int start_deployment(nx_run *run, const char *experiment, nx_err *err)
     cfg.keep = o->keep;
     if (o->url) {
         snprintf(run->urls, sizeof run->urls, "%s", o->url);
-        if (nx_probe_server_version(o->url, run->server_version, sizeof run->server_version,
-                                    err) != 0)
+        if (nx_probe_server_version(o->url, run->server_version, sizeof run->server_version, err) !=
+            0)
             return nx_fail_wrap(err, "--url %s: ", o->url);
         /* Unique per run, so streams and subjects never collide with what
          * the deployment already holds. */
@@ -52,8 +52,7 @@ static int start_deployment(nx_run *run, const char *experiment, nx_err *err)
     if (nx_server_start(&run->server, &cfg, err) != 0)
         return -1;
     snprintf(run->urls, sizeof run->urls, "%s", nx_server_url(run->server));
-    snprintf(run->server_version, sizeof run->server_version, "%s",
-             nx_server_version(run->server));
+    snprintf(run->server_version, sizeof run->server_version, "%s", nx_server_version(run->server));
     return 0;
 }
 
@@ -66,8 +65,8 @@ int nx_run_open(nx_run *run, const char *experiment, const nx_opts *opts, nx_err
                        opts->replicas);
     if (opts->url && opts->cluster)
         return nx_fail(err, "--url and --cluster exclude each other");
-    if (nx_results_open(&run->results, opts->no_csv ? NULL : opts->results_dir, experiment,
-                        err) != 0)
+    if (nx_results_open(&run->results, opts->no_csv ? NULL : opts->results_dir, experiment, err) !=
+        0)
         return -1;
     if (start_deployment(run, experiment, err) != 0 ||
         nx_connect(&run->nc, run->urls, experiment, err) != 0 ||

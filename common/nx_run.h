@@ -24,9 +24,9 @@
 typedef struct nx_run {
     nx_opts opts;
     nx_results *results;
-    nx_server *server;   /* spawned single server, or NULL */
-    nx_cluster cluster;  /* spawned cluster when cluster.n > 0 */
-    char urls[512];      /* what clients connect to */
+    nx_server *server;  /* spawned single server, or NULL */
+    nx_cluster cluster; /* spawned cluster when cluster.n > 0 */
+    char urls[512];     /* what clients connect to */
     char server_version[32];
     natsConnection *nc;
     jsCtx *js;

@@ -7,11 +7,11 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -67,8 +67,7 @@ int nx_server_find_binary(const char *explicit_path, char *out, size_t len, nx_e
     if (given) {
         if (!is_executable_file(given))
             return nx_fail(err, "%s=%s: %s", source, given,
-                           access(given, F_OK) != 0 ? "no such file"
-                                                    : "not an executable file");
+                           access(given, F_OK) != 0 ? "no such file" : "not an executable file");
         snprintf(out, len, "%s", given);
         return 0;
     }
@@ -358,8 +357,7 @@ static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
     snprintf(s->name, sizeof s->name, "%s", c->name ? c->name : "");
     snprintf(s->domain, sizeof s->domain, "%s", c->domain ? c->domain : "");
     snprintf(s->leaf_remote, sizeof s->leaf_remote, "%s", c->leaf_remote ? c->leaf_remote : "");
-    snprintf(s->cluster_name, sizeof s->cluster_name, "%s",
-             c->cluster_name ? c->cluster_name : "");
+    snprintf(s->cluster_name, sizeof s->cluster_name, "%s", c->cluster_name ? c->cluster_name : "");
     for (int i = 0; i < c->nroutes; i++) {
         if (check_quotable("route", c->routes[i], err) != 0)
             return -1;

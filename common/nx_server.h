@@ -18,14 +18,14 @@
 #define NX_ROUTES_MAX 8
 
 typedef struct nx_server_config {
-    const char *binary;       /* --nats-server; NULL: $NATS_SERVER, then PATH */
-    const char *name;         /* server_name; NULL: the server picks one */
-    const char *domain;       /* JetStream domain; NULL: none */
-    bool jetstream;           /* default true */
-    bool leaf_listen;         /* accept leafnode connections on a random port */
-    const char *leaf_remote;  /* connect as a leaf to this nats-leaf:// URL */
-    const char *cluster_name; /* join a cluster, listening for routes on cluster_port */
-    int cluster_port;         /* 0: random (only for a cluster that others route to) */
+    const char *binary;                /* --nats-server; NULL: $NATS_SERVER, then PATH */
+    const char *name;                  /* server_name; NULL: the server picks one */
+    const char *domain;                /* JetStream domain; NULL: none */
+    bool jetstream;                    /* default true */
+    bool leaf_listen;                  /* accept leafnode connections on a random port */
+    const char *leaf_remote;           /* connect as a leaf to this nats-leaf:// URL */
+    const char *cluster_name;          /* join a cluster, listening for routes on cluster_port */
+    int cluster_port;                  /* 0: random (only for a cluster that others route to) */
     const char *routes[NX_ROUTES_MAX]; /* nats-route:// URLs of the other members */
     int nroutes;
     bool keep; /* leave the temp dir in place (--keep) */
@@ -63,7 +63,7 @@ void nx_server_destroy(nx_server *s);
 bool nx_server_running(nx_server *s);
 
 pid_t nx_server_pid(const nx_server *s);
-const char *nx_server_name(const nx_server *s); /* "" when the server chose its own */
+const char *nx_server_name(const nx_server *s);        /* "" when the server chose its own */
 const char *nx_server_url(const nx_server *s);         /* nats://127.0.0.1:port */
 const char *nx_server_monitor_url(const nx_server *s); /* http://127.0.0.1:port */
 const char *nx_server_dir(const nx_server *s);         /* temp dir: conf, log, store */

@@ -31,8 +31,9 @@ int nx_subject_check_token(const char *what, const char *tok, nx_err *err)
 {
     const char *why = token_problem(tok);
     if (why)
-        return nx_fail(err, "invalid %s token '%s': %s (a subject token may not be empty or "
-                            "contain '.', '*', '>' or white space)",
+        return nx_fail(err,
+                       "invalid %s token '%s': %s (a subject token may not be empty or "
+                       "contain '.', '*', '>' or white space)",
                        what, tok ? tok : "", why);
     return 0;
 }
@@ -46,8 +47,8 @@ int nx_subject_build(char *buf, size_t len, const char *scope, const char *node,
     int n = scope ? snprintf(buf, len, "n.%s.%s.%s", scope, node, prop)
                   : snprintf(buf, len, "n.%s.%s", node, prop);
     if (n < 0 || (size_t)n >= len)
-        return nx_fail(err, "subject for node '%s' prop '%s' does not fit in %zu bytes", node,
-                       prop, len);
+        return nx_fail(err, "subject for node '%s' prop '%s' does not fit in %zu bytes", node, prop,
+                       len);
     return 0;
 }
 
@@ -77,8 +78,10 @@ int nx_subject_parse(const char *subject, nx_subject_parts *out, nx_err *err)
         return nx_fail(err, "subject '%s' is not n.<node>.<prop> or n.<scope>.<node>.<prop>",
                        subject);
     for (int i = 1; i < n; i++)
-        if (nx_subject_check_token(i == n - 1 ? "prop" : i == n - 2 ? "node" : "scope", tokens[i],
-                                   err))
+        if (nx_subject_check_token(i == n - 1   ? "prop"
+                                   : i == n - 2 ? "node"
+                                                : "scope",
+                                   tokens[i], err))
             return -1;
     memset(out, 0, sizeof *out);
     if (n == 4)

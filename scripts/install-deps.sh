@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages natsexp needs, only when one is missing.
 # Idempotent: a machine that has them all is left alone (no apt-get update).
+#   install-deps.sh         what building, testing and running need
+#   install-deps.sh --ci    also the CI-only tools (clang for libFuzzer, valgrind)
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,12 @@ packages=(
   libnats-dev nats-server libcjson-dev libcurl4-openssl-dev libsqlite3-dev
   libcmocka-dev gnuplot-nox python3
 )
+if [[ "${1:-}" == "--ci" ]]; then
+  packages+=(clang libclang-rt-14-dev valgrind)
+elif [[ $# -gt 0 ]]; then
+  echo "usage: install-deps.sh [--ci]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do

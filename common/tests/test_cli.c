@@ -109,7 +109,8 @@ static void rejects_non_number(void **state)
     (void)state;
     nx_opts o;
     nx_err err;
-    expect_usage(parse(&o, &err, 3, "--count", "abc"), &err, "--count: 'abc' is not a whole number");
+    expect_usage(parse(&o, &err, 3, "--count", "abc"), &err,
+                 "--count: 'abc' is not a whole number");
     expect_usage(parse(&o, &err, 3, "--count", "12abc"), &err, "--count");
     expect_usage(parse(&o, &err, 3, "--count", ""), &err, "--count");
     expect_usage(parse(&o, &err, 3, "--count", "1.5"), &err, "--count");
@@ -132,8 +133,7 @@ static void rejects_overflow(void **state)
     (void)state;
     nx_opts o;
     nx_err err;
-    expect_usage(parse(&o, &err, 3, "--count", "99999999999999999999999"), &err,
-                 "out of range");
+    expect_usage(parse(&o, &err, 3, "--count", "99999999999999999999999"), &err, "out of range");
     expect_usage(parse(&o, &err, 3, "--payload", "1048577"), &err, "allowed: 0 to 1048576");
 }
 
@@ -155,6 +155,8 @@ static void rejects_unknown_option(void **state)
     expect_usage(parse(&o, &err, 2, "-x"), &err, "unknown option '-x'");
     expect_usage(parse(&o, &err, 2, "--quick=yes"), &err, "--quick does not take a value");
     expect_usage(parse(&o, &err, 2, "stray"), &err, "unexpected argument 'stray'");
+    /* a newline in an echoed argument must not split the message */
+    expect_usage(parse(&o, &err, 3, "--count", "1\n2"), &err, "'1?2' is not a whole number");
 }
 
 static void rejects_bad_choices(void **state)
@@ -178,8 +180,8 @@ static void rejects_bad_lists(void **state)
     expect_usage(parse(&o, &err, 3, "--window", "256,"), &err, "empty item");
     expect_usage(parse(&o, &err, 3, "--window", "256,x"), &err, "'x' is not a whole number");
     expect_usage(parse(&o, &err, 3, "--window", "0"), &err, "out of range");
-    expect_usage(parse(&o, &err, 3, "--window", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"),
-                 &err, "more than 16");
+    expect_usage(parse(&o, &err, 3, "--window", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17"), &err,
+                 "more than 16");
 }
 
 static void help_and_version_stop(void **state)

@@ -50,9 +50,8 @@ static void varz_missing_fields(void **state)
     assert_int_equal(v.cluster_port, 0);
     assert_int_equal(v.in_msgs, 0);
     /* wrong types read as missing */
-    assert_int_equal(nx_varz_parse("{\"version\":\"x\",\"in_msgs\":\"many\",\"leaf\":[]}", &v,
-                                   &err),
-                     0);
+    assert_int_equal(
+        nx_varz_parse("{\"version\":\"x\",\"in_msgs\":\"many\",\"leaf\":[]}", &v, &err), 0);
     assert_int_equal(v.in_msgs, 0);
     assert_int_equal(nx_varz_parse("{\"in_msgs\":1}", &v, &err), -1);
     assert_non_null(strstr(err.msg, "no server version"));
@@ -128,10 +127,9 @@ static void info_line(void **state)
     (void)state;
     char v[32];
     nx_err err = {{0}};
-    assert_int_equal(
-        nx_info_line_version("INFO {\"server_id\":\"x\",\"version\":\"2.10.1\"}", v, sizeof v,
-                             &err),
-        0);
+    assert_int_equal(nx_info_line_version("INFO {\"server_id\":\"x\",\"version\":\"2.10.1\"}", v,
+                                          sizeof v, &err),
+                     0);
     assert_string_equal(v, "2.10.1");
     assert_int_equal(nx_info_line_version("-ERR 'bad'", v, sizeof v, &err), -1);
     assert_int_equal(nx_info_line_version("INFO {}", v, sizeof v, &err), -1);
@@ -207,9 +205,12 @@ static void live_server(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(varz_all_fields),   cmocka_unit_test(varz_missing_fields),
-        cmocka_unit_test(malformed_json_is_an_error), cmocka_unit_test(leafz_connections),
-        cmocka_unit_test(jsz_streams),       cmocka_unit_test(info_line),
+        cmocka_unit_test(varz_all_fields),
+        cmocka_unit_test(varz_missing_fields),
+        cmocka_unit_test(malformed_json_is_an_error),
+        cmocka_unit_test(leafz_connections),
+        cmocka_unit_test(jsz_streams),
+        cmocka_unit_test(info_line),
         cmocka_unit_test(live_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

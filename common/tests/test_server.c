@@ -1,5 +1,7 @@
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -8,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -309,8 +309,7 @@ int main(int argc, char **argv)
     proc_become_subreaper();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(start_use_destroy, fresh_tmp, tmp_must_be_empty),
-        cmocka_unit_test_setup_teardown(restart_keeps_store_and_port, fresh_tmp,
-                                        tmp_must_be_empty),
+        cmocka_unit_test_setup_teardown(restart_keeps_store_and_port, fresh_tmp, tmp_must_be_empty),
         cmocka_unit_test_setup_teardown(server_that_exits_at_once, fresh_tmp, tmp_must_be_empty),
         cmocka_unit_test_setup_teardown(missing_or_not_executable_binary, fresh_tmp,
                                         tmp_must_be_empty),

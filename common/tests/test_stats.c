@@ -59,8 +59,8 @@ static void check_distribution(sampler f, size_t n)
         int64_t got = nx_hist_percentile(h, qs[i]);
         double rel = fabs((double)got - (double)exact) / (double)exact;
         if (rel > 0.01)
-            fail_msg("q=%.3f exact=%lld got=%lld rel=%.4f", qs[i], (long long)exact,
-                     (long long)got, rel);
+            fail_msg("q=%.3f exact=%lld got=%lld rel=%.4f", qs[i], (long long)exact, (long long)got,
+                     rel);
     }
     assert_int_equal(nx_hist_count(h), n);
     assert_int_equal(nx_hist_max(h), v[n - 1]);

@@ -105,8 +105,7 @@ static void per_subject_limit_keeps_newest(void **state)
     for (int i = 0; i < 10; i++) {
         char v[4];
         snprintf(v, sizeof v, "%d", i);
-        assert_int_equal(js_Publish(NULL, f->js, "lim.a", v, (int)strlen(v), NULL, NULL),
-                         NATS_OK);
+        assert_int_equal(js_Publish(NULL, f->js, "lim.a", v, (int)strlen(v), NULL, NULL), NATS_OK);
     }
     nx_stream_state st;
     assert_int_equal(nx_stream_state_get(f->js, "LIMITED", &st, &err), 0);

@@ -73,8 +73,8 @@ static void parses_both_shapes(void **state)
 static void parse_rejects_malformed(void **state)
 {
     (void)state;
-    const char *bad[] = {"",        "n",         "n.1",        "x.1.v", "n..v",   "n.1.",
-                         "n.1.v.w.z", "n.*.value", "n.1.>",      ".n.1.v", "n.a b.v"};
+    const char *bad[] = {"",          "n",         "n.1",   "x.1.v",  "n..v",   "n.1.",
+                         "n.1.v.w.z", "n.*.value", "n.1.>", ".n.1.v", "n.a b.v"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         nx_subject_parts p;
         nx_err err = {{0}};
@@ -98,9 +98,12 @@ static void round_trip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(builds_plain_and_scoped),   cmocka_unit_test(rejects_bad_tokens),
-        cmocka_unit_test(accepts_ordinary_tokens),   cmocka_unit_test(build_reports_small_buffer),
-        cmocka_unit_test(parses_both_shapes),        cmocka_unit_test(parse_rejects_malformed),
+        cmocka_unit_test(builds_plain_and_scoped),
+        cmocka_unit_test(rejects_bad_tokens),
+        cmocka_unit_test(accepts_ordinary_tokens),
+        cmocka_unit_test(build_reports_small_buffer),
+        cmocka_unit_test(parses_both_shapes),
+        cmocka_unit_test(parse_rejects_malformed),
         cmocka_unit_test(round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
