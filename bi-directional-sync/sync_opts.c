@@ -1,0 +1,179 @@
+#include "sync_opts.h"
+
+#include <string.h>
+
+#include "points.h"
+
+#define PROG "bi-directional-sync"
+
+enum {
+    OPT_IDLE = 1000,
+    OPT_OUTAGE,
+    OPT_STREAMS,
+    OPT_LINK_RATE,
+    OPT_PACED_COUNT,
+    OPT_HUB_URL,
+    OPT_LEAF_URL,
+    OPT_FAULT,
+};
+
+#define DEFAULT_COUNT 20000
+#define DEFAULT_PAYLOAD 16
+#define DEFAULT_IDLE 10
+#define DEFAULT_OUTAGE 10000
+#define DEFAULT_PACED 200
+#define QUICK_COUNT 2000
+#define QUICK_IDLE 2
+#define QUICK_OUTAGE 500
+#define QUICK_PACED 40
+
+static const nx_cli_option own[] = {
+    {"idle-seconds", "S", OPT_IDLE,
+     "seconds of idle link measured per stream count, 1..3600 (default 10; --quick 2)"},
+    {"outage-count", "M", OPT_OUTAGE,
+     "points published on the hub while the leaf is down (default 10000; --quick 500)"},
+    {"streams", "N[,N...]", OPT_STREAMS,
+     "sourced streams in total, half each way, each even, 2..120 (default 2,60; --quick 2,6)"},
+    {"link-rate", "KBIT[,KBIT...]", OPT_LINK_RATE,
+     "also pace the link to each rate and measure sync and catch-up there (default: none)"},
+    {"paced-count", "N", OPT_PACED_COUNT,
+     "points per direction and outage on a paced link (default 200; --quick 40)"},
+    {"hub-url", "URL", OPT_HUB_URL, "an existing hub (not supported yet: refused)"},
+    {"leaf-url", "URL", OPT_LEAF_URL, "an existing leaf (not supported yet: refused)"},
+    {"inject-fault", "KIND", OPT_FAULT,
+     "break one check on purpose to prove it fails: seed-order, sync-content, state-merge"},
+};
+
+static const char *const fault_names[] = {"none", "seed-order", "sync-content", "state-merge"};
+
+const char *sync_fault_name(sync_fault f)
+{
+    return f <= FAULT_STATE_MERGE ? fault_names[f] : "?";
+}
+
+static int handle(void *ctx, int id, const char *arg, nx_err *err)
+{
+    sync_opts *o = ctx;
+    switch (id) {
+    case OPT_IDLE:
+        o->idle_set = true;
+        return nx_parse_long("idle-seconds", arg, 1, 3600, &o->idle_seconds, err);
+    case OPT_OUTAGE:
+        o->outage_set = true;
+        return nx_parse_long("outage-count", arg, 1, 10000000, &o->outage_count, err);
+    case OPT_STREAMS:
+        o->streams_set = true;
+        if (nx_parse_long_list("streams", arg, 2, 120, o->streams, &o->nstreams, err) != 0)
+            return -1;
+        for (size_t i = 0; i < o->nstreams; i++)
+            if (o->streams[i] % 2 != 0)
+                return nx_fail(err, "--streams: %ld is odd (half the streams go each way)",
+                               o->streams[i]);
+        return 0;
+    case OPT_LINK_RATE:
+        return nx_parse_long_list("link-rate", arg, 1, 1000000, o->link_rates, &o->nlink_rates,
+                                  err);
+    case OPT_PACED_COUNT:
+        o->paced_set = true;
+        return nx_parse_long("paced-count", arg, 1, 1000000, &o->paced_count, err);
+    case OPT_HUB_URL:
+    case OPT_LEAF_URL:
+        if (*arg == '\0')
+            return nx_fail(err, "--%s: the URL is empty",
+                           id == OPT_HUB_URL ? "hub-url" : "leaf-url");
+        if (id == OPT_HUB_URL)
+            o->hub_url = arg;
+        else
+            o->leaf_url = arg;
+        return 0;
+    case OPT_FAULT:
+        for (int f = FAULT_SEED_ORDER; f <= FAULT_STATE_MERGE; f++)
+            if (strcmp(arg, fault_names[f]) == 0) {
+                o->fault = (sync_fault)f;
+                return 0;
+            }
+        return nx_fail(err,
+                       "--inject-fault: '%s' is not allowed (allowed: seed-order, sync-content, "
+                       "state-merge)",
+                       arg);
+    }
+    return nx_fail(err, "internal error: unhandled option %d", id);
+}
+
+/* Options that make no sense for a spawned hub and leaf pair, refused with
+ * one line rather than ignored. */
+static int refuse_unsupported(const sync_opts *o, nx_err *err)
+{
+    const nx_opts *b = &o->base;
+    if (b->url)
+        return nx_fail(err,
+                       PROG ": --url is not supported: this experiment needs a hub and a leaf, "
+                            "not one server (it spawns both; see --hub-url and --leaf-url)");
+    if (o->hub_url || o->leaf_url)
+        return nx_fail(err,
+                       PROG ": --%s is not supported yet: the outage steps restart the "
+                            "leaf, which needs servers this program spawned",
+                       o->hub_url ? "hub-url" : "leaf-url");
+    if (b->cluster)
+        return nx_fail(err, PROG ": --cluster is not supported: hub and leaf are single servers");
+    if (b->replicas != 1)
+        return nx_fail(err,
+                       PROG ": --replicas %ld is not supported: hub and leaf are single "
+                            "servers",
+                       b->replicas);
+    if (strcmp(b->storage, "file") != 0)
+        return nx_fail(err, PROG ": --storage memory is not supported: the leaf is restarted on "
+                                 "its store dir and must find its streams there");
+    if (b->payload < POINT_INDEX_BYTES || b->payload > POINT_DATA_MAX)
+        return nx_fail(err,
+                       PROG ": --payload: %ld is out of range for this experiment (allowed: %d "
+                            "to %d; a synced point carries its 8-byte index)",
+                       b->payload, POINT_INDEX_BYTES, POINT_DATA_MAX);
+    return 0;
+}
+
+nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
+{
+    memset(o, 0, sizeof *o);
+    nx_cli_spec spec = {
+        .prog = PROG,
+        .summary =
+            "Syncs streams both ways between a spawned hub (JetStream domain hub) and leaf\n"
+            "(domain leaf) joined by a leafnode connection, and verifies every point: the seed\n"
+            "scenario step by step (with the leaf shut down and restarted), sync throughput and\n"
+            "latency each way, catch-up after an outage, the bytes the link carries per point and\n"
+            "when idle (counted by a relay on the link), scaling to many sourced streams, a\n"
+            "link budget at 20 and 100 kbit/s, and a node's state merged from both sides.",
+        .default_count = DEFAULT_COUNT,
+        .default_payload = DEFAULT_PAYLOAD,
+        .options = own,
+        .noptions = sizeof own / sizeof *own,
+        .handle = handle,
+        .ctx = o,
+    };
+    nx_opts_init(&o->base, &spec);
+    o->idle_seconds = DEFAULT_IDLE;
+    o->outage_count = DEFAULT_OUTAGE;
+    o->streams[0] = 2;
+    o->streams[1] = 60;
+    o->nstreams = 2;
+    o->paced_count = DEFAULT_PACED;
+    nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
+    if (r != NX_CLI_RUN)
+        return r;
+    if (refuse_unsupported(o, err) != 0)
+        return NX_CLI_USAGE;
+    if (o->base.quick) {
+        if (!o->base.count_set)
+            o->base.count = QUICK_COUNT;
+        if (!o->idle_set)
+            o->idle_seconds = QUICK_IDLE;
+        if (!o->outage_set)
+            o->outage_count = QUICK_OUTAGE;
+        if (!o->paced_set)
+            o->paced_count = QUICK_PACED;
+        if (!o->streams_set)
+            o->streams[1] = 6;
+    }
+    return NX_CLI_RUN;
+}

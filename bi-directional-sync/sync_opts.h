@@ -1,0 +1,39 @@
+/* The experiment's options: the shared ones (nx_cli.h) plus its own, with
+ * --quick lowering only the defaults the user did not set. */
+#ifndef SYNC_OPTS_H
+#define SYNC_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nx_cli.h"
+#include "nx_err.h"
+
+/* Faults a test can inject to prove that a verification fails (exit 1). */
+typedef enum {
+    FAULT_NONE = 0,
+    FAULT_SEED_ORDER,   /* publish the seed's first values out of order */
+    FAULT_SYNC_CONTENT, /* corrupt one synced point's data */
+    FAULT_STATE_MERGE,  /* let the wrong side win the shared prop */
+} sync_fault;
+
+typedef struct sync_opts {
+    nx_opts base;
+    long idle_seconds;
+    long outage_count;
+    long streams[NX_LIST_MAX]; /* sourced streams in total, half each way */
+    size_t nstreams;
+    long link_rates[NX_LIST_MAX]; /* kbit/s; none: no paced run */
+    size_t nlink_rates;
+    long paced_count;
+    const char *hub_url, *leaf_url;
+    sync_fault fault;
+    bool idle_set, outage_set, streams_set, paced_set;
+} sync_opts;
+
+/* Parses argv. NX_CLI_USAGE leaves one line in err (exit 2). */
+nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err);
+
+const char *sync_fault_name(sync_fault f);
+
+#endif

@@ -1,0 +1,110 @@
+#include "topology.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "nx_conn.h"
+#include "nx_monitor.h"
+#include "nx_stats.h"
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int topology_wait_leafz(topology *t, int want, int timeout_ms, nx_err *err)
+{
+    int64_t deadline = nx_now_ns() + (int64_t)timeout_ms * 1000000;
+    nx_leafz l = {0};
+    nx_err last = {{0}};
+    for (;;) {
+        if (nx_monitor_leafz(nx_server_monitor_url(t->hub), &l, &last) == 0 && l.count == want)
+            return 0;
+        if (nx_now_ns() >= deadline)
+            break;
+        sleep_ms(5);
+    }
+    if (last.msg[0])
+        return nx_fail(err, "the hub's /leafz: %s", last.msg);
+    return nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s", l.count, want,
+                   timeout_ms / 1000.0);
+}
+
+static int start_servers(topology *t, const topology_config *cfg, nx_err *err)
+{
+    nx_server_config hub;
+    nx_server_config_init(&hub);
+    hub.binary = cfg->nats_server;
+    hub.keep = cfg->keep;
+    hub.name = "hub";
+    hub.domain = "hub";
+    hub.leaf_listen = true;
+    if (nx_server_start(&t->hub, &hub, err) != 0)
+        return nx_fail_wrap(err, "starting the hub: ");
+    if (relay_start(&t->link, nx_server_leaf_port(t->hub), err) != 0)
+        return -1;
+    relay_set_rate(t->link, cfg->link_rate_bits);
+    char remote[64];
+    snprintf(remote, sizeof remote, "nats-leaf://127.0.0.1:%d", relay_port(t->link));
+    nx_server_config leaf;
+    nx_server_config_init(&leaf);
+    leaf.binary = cfg->nats_server;
+    leaf.keep = cfg->keep;
+    leaf.name = "leaf";
+    leaf.domain = "leaf";
+    leaf.leaf_remote = remote;
+    if (nx_server_start(&t->leaf, &leaf, err) != 0)
+        return nx_fail_wrap(err, "starting the leaf: ");
+    snprintf(t->version, sizeof t->version, "%s", nx_server_version(t->hub));
+    return 0;
+}
+
+int topology_start(topology *t, const topology_config *cfg, nx_err *err)
+{
+    memset(t, 0, sizeof *t);
+    if (start_servers(t, cfg, err) != 0 || topology_wait_leafz(t, 1, 30000, err) != 0 ||
+        nx_connect(&t->hub_nc, nx_server_url(t->hub), "sync-hub", err) != 0 ||
+        nx_connect(&t->leaf_nc, nx_server_url(t->leaf), "sync-leaf", err) != 0 ||
+        nx_jetstream(&t->hub_js, t->hub_nc, NULL, 10000, err) != 0 ||
+        nx_jetstream(&t->leaf_js, t->leaf_nc, NULL, 10000, err) != 0 ||
+        nx_jetstream(&t->leaf_hub_js, t->leaf_nc, "hub", 10000, err) != 0) {
+        topology_destroy(t);
+        return -1;
+    }
+    return 0;
+}
+
+int topology_leaf_stop(topology *t, nx_err *err)
+{
+    if (nx_server_stop(t->leaf, 10000) != 0)
+        return nx_fail(err, "the leaf did not stop on SIGTERM within 10 s");
+    return topology_wait_leafz(t, 0, 10000, err);
+}
+
+int topology_leaf_start_again(topology *t, nx_err *err)
+{
+    if (nx_server_restart(t->leaf, err) != 0)
+        return nx_fail_wrap(err, "restarting the leaf: ");
+    return 0;
+}
+
+void topology_destroy(topology *t)
+{
+    if (t->leaf_hub_js)
+        jsCtx_Destroy(t->leaf_hub_js);
+    if (t->leaf_js)
+        jsCtx_Destroy(t->leaf_js);
+    if (t->hub_js)
+        jsCtx_Destroy(t->hub_js);
+    if (t->leaf_nc)
+        natsConnection_Destroy(t->leaf_nc);
+    if (t->hub_nc)
+        natsConnection_Destroy(t->hub_nc);
+    /* The leaf first, so the hub never logs a lost leaf as an error. */
+    nx_server_destroy(t->leaf);
+    relay_stop(t->link);
+    nx_server_destroy(t->hub);
+    memset(t, 0, sizeof *t);
+}
