@@ -120,14 +120,16 @@ static int consumer_total(natsSubscription *sub, const char *stream, uint64_t *t
     return 0;
 }
 
-int point_read_stream(jsCtx *js, const char *stream, const char *filter, point_list *out,
-                      nx_err *err)
+static int read_points(jsCtx *js, const char *stream, const char *filter, bool heads_only,
+                       point_list *out, nx_err *err)
 {
     memset(out, 0, sizeof *out);
     jsSubOptions so;
     jsSubOptions_Init(&so);
     so.Stream = stream;
     so.Ordered = true;
+    if (heads_only)
+        so.Config.DeliverPolicy = js_DeliverLastPerSubject;
     natsSubscription *sub = NULL;
     jsErrCode jerr = 0;
     natsStatus s = js_SubscribeSync(&sub, js, filter, NULL, &so, &jerr);
@@ -164,6 +166,18 @@ int point_read_stream(jsCtx *js, const char *stream, const char *filter, point_l
     if (rc != 0)
         point_list_free(out);
     return rc;
+}
+
+int point_read_stream(jsCtx *js, const char *stream, const char *filter, point_list *out,
+                      nx_err *err)
+{
+    return read_points(js, stream, filter, false, out, err);
+}
+
+int point_read_heads(jsCtx *js, const char *stream, const char *filter, point_list *out,
+                     nx_err *err)
+{
+    return read_points(js, stream, filter, true, out, err);
 }
 
 void point_list_dump(FILE *f, const char *label, const point_list *l)

@@ -61,6 +61,10 @@ int point_publish_value(jsCtx *js, const char *stream, const char *subject, cons
 int point_read_stream(jsCtx *js, const char *stream, const char *filter, point_list *out,
                       nx_err *err);
 
+/* Reads the last message of every subject matching filter (the heads). */
+int point_read_heads(jsCtx *js, const char *stream, const char *filter, point_list *out,
+                     nx_err *err);
+
 /* One line per message: "    seq 3  n.hub.123.value = 14  (hub)". */
 void point_list_dump(FILE *f, const char *label, const point_list *l);
 

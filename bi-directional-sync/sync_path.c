@@ -1,0 +1,50 @@
+#include "sync_path.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nx_stream.h"
+
+void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n)
+{
+    memset(p, 0, sizeof *p);
+    p->name = hub_to_leaf ? "hub_to_leaf" : "leaf_to_hub";
+    p->origin = hub_to_leaf ? "hub" : "leaf";
+    p->src_js = hub_to_leaf ? t->hub_js : t->leaf_js;
+    p->dst_js = hub_to_leaf ? t->leaf_js : t->hub_js;
+    p->src_nc = hub_to_leaf ? t->hub_nc : t->leaf_nc;
+    p->nstreams = n < SYNC_STREAMS_MAX ? n : SYNC_STREAMS_MAX;
+    for (int k = 0; k < p->nstreams; k++) {
+        snprintf(p->stream[k], sizeof p->stream[k], "NODE-%d-%s", k + 1,
+                 hub_to_leaf ? "HUB" : "LEAF");
+        snprintf(p->subject[k], sizeof p->subject[k], "n.%s.%d.value", p->origin, k + 1);
+    }
+}
+
+int sync_path_create(const sync_path *p, nx_err *err)
+{
+    const char *src_domain = p->origin;
+    for (int k = 0; k < p->nstreams; k++) {
+        char filter[64];
+        snprintf(filter, sizeof filter, "n.%s.%d.>", p->origin, k + 1);
+        nx_stream_spec spec;
+        nx_stream_spec_init(&spec, p->stream[k]);
+        spec.subjects[spec.nsubjects++] = filter;
+        if (nx_stream_create(p->src_js, &spec, err) != 0)
+            return -1;
+        nx_stream_spec_init(&spec, p->stream[k]);
+        spec.sources[spec.nsources++] = (nx_source){.name = p->stream[k], .domain = src_domain};
+        if (nx_stream_create(p->dst_js, &spec, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sync_path_delete(const sync_path *p, nx_err *err)
+{
+    for (int k = 0; k < p->nstreams; k++)
+        if (nx_stream_delete(p->dst_js, p->stream[k], true, err) != 0 ||
+            nx_stream_delete(p->src_js, p->stream[k], true, err) != 0)
+            return -1;
+    return 0;
+}
