@@ -1,0 +1,78 @@
+#include "ps_ctx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err)
+{
+    memset(c, 0, sizeof *c);
+    c->opts = *opts;
+    if (nx_run_open(&c->run, "point-store", &opts->common, err) != 0)
+        return -1;
+    c->run_open = true;
+    return 0;
+}
+
+void ps_ctx_close(ps_ctx *c)
+{
+    if (c->kv)
+        kvStore_Destroy(c->kv);
+    c->kv = NULL;
+    /* On our own server the bucket goes with the server; on a --url
+     * deployment it must not outlive the run. */
+    if (c->bucket[0] && c->run.scope && c->run.js) {
+        natsStatus s = js_DeleteKeyValue(c->run.js, c->bucket);
+        if (s != NATS_OK && s != NATS_NOT_FOUND)
+            fprintf(stderr, "warning: deleting KV bucket %s: %s\n", c->bucket,
+                    natsStatus_GetText(s));
+    }
+    c->bucket[0] = '\0';
+    if (c->js_async)
+        jsCtx_Destroy(c->js_async);
+    c->js_async = NULL;
+    if (c->db_open)
+        ps_db_close(&c->db);
+    c->db_open = false;
+    if (c->run_open)
+        nx_run_close(&c->run);
+    c->run_open = false;
+    ps_model_free(&c->model);
+    free(c->prop_names);
+    free(c->props);
+    c->prop_names = NULL;
+    c->props = NULL;
+    for (int m = 0; m < PS_NMETHODS; m++)
+        for (int d = 0; d < NX_LIST_MAX; d++) {
+            free(c->round_p50[m][d]);
+            c->round_p50[m][d] = NULL;
+        }
+}
+
+bool ps_quiet(const ps_ctx *c)
+{
+    return c->opts.common.quiet;
+}
+
+void ps_row_init(const ps_ctx *c, nx_row *row, const char *op, const char *store,
+                 const char *case_name)
+{
+    nx_row_init(row);
+    row->op = op;
+    row->store = store;
+    row->case_name = case_name;
+    row->payload_bytes = c->opts.common.payload;
+    if (strcmp(store, "sqlite") == 0) {
+        row->storage = "file";
+        row->replicas = 0;
+        row->server_version = nx_sqlite_version_label();
+    } else {
+        row->storage = c->opts.common.storage;
+        row->replicas = (int)c->opts.common.replicas;
+    }
+}
+
+int ps_emit(ps_ctx *c, const nx_row *row, nx_err *err)
+{
+    return nx_results_append(c->run.results, row, err);
+}

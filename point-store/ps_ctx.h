@@ -1,0 +1,69 @@
+/* Everything one point-store run shares between its phases: options, the
+ * deployment (nx_run), the stores holding the workload (stream, KV bucket,
+ * SQLite), the model they must agree with, and the measurements the final
+ * summary needs. Each phase lives in its own file and takes a ps_ctx. */
+#ifndef PS_CTX_H
+#define PS_CTX_H
+
+#include <nats/nats.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "nx_results.h"
+#include "nx_run.h"
+#include "ps_db.h"
+#include "ps_model.h"
+#include "ps_opts.h"
+#include "ps_read.h"
+
+/* In-flight async publishes while loading: a window like the tsd
+ * experiment's middle setting, large enough to keep the server busy. */
+#define PS_ASYNC_WINDOW 4096
+/* SQLite rows per transaction while loading. */
+#define PS_SQLITE_TX_ROWS 1000
+
+typedef struct ps_async_errors {
+    atomic_long count;
+    atomic_int first_code; /* the first failure's JetStream error code */
+    atomic_int first_status;
+} ps_async_errors;
+
+typedef struct ps_ctx {
+    ps_opts opts;
+    nx_run run;
+    bool run_open;
+    char stream[64]; /* the workload's stream */
+    char bucket[64]; /* the KV bucket (its stream is KV_<bucket>) */
+    kvStore *kv;
+    ps_db db;
+    bool db_open;
+    jsCtx *js_async; /* publishes with a window of PS_ASYNC_WINDOW */
+    ps_async_errors async_errors;
+    ps_model model;
+    char (*prop_names)[PS_NAME_MAX];
+    const char **props;
+    ps_reader reader;
+    long loaded;              /* updates per prop written so far */
+    long long store_baseline; /* store bytes before the workload stream */
+    /* p50 of each round, per method and history depth, for the ratios. */
+    double *round_p50[PS_NMETHODS][NX_LIST_MAX];
+    double p99[PS_NMETHODS][NX_LIST_MAX];
+} ps_ctx;
+
+/* Opens the run (results, deployment, connection). */
+int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err);
+
+/* Removes what the run created (KV bucket with --url; streams via nx_run),
+ * stops what it spawned and frees everything. Safe on a partly opened ctx. */
+void ps_ctx_close(ps_ctx *c);
+
+bool ps_quiet(const ps_ctx *c);
+
+/* A row with the run's storage, replicas and payload filled in. */
+void ps_row_init(const ps_ctx *c, nx_row *row, const char *op, const char *store,
+                 const char *case_name);
+
+/* Appends the row to the CSV; a write failure fails the run. */
+int ps_emit(ps_ctx *c, const nx_row *row, nx_err *err);
+
+#endif

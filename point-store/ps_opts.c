@@ -1,0 +1,185 @@
+#include "ps_opts.h"
+
+#include <string.h>
+
+#include "nx_subject.h"
+
+enum {
+    OPT_NODES = 1000,
+    OPT_PROPS,
+    OPT_HISTORY,
+    OPT_READS,
+    OPT_CAS_COUNT,
+    OPT_NODE,
+    OPT_INJECT_FAULT,
+};
+
+#define MAX_NODES 100000L
+#define MAX_PROPS 1000L
+#define MAX_CELLS 1000000L        /* nodes x props: the model's memory */
+#define MAX_POINTS 100000000L     /* nodes x props x deepest history */
+#define MAX_DATA_BYTES (1L << 33) /* points x payload: what the disks must hold */
+
+static const nx_cli_option own[] = {
+    {"nodes", "N", OPT_NODES, "nodes in the scaled workload, 1 to 100000 (default 100; quick 10)"},
+    {"props", "N", OPT_PROPS, "props per node, 1 to 1000 (default 10; quick 4)"},
+    {"history", "N[,N...]", OPT_HISTORY,
+     "updates per prop at which reads are timed, increasing (default 1,10,100,1000; quick 1,10)"},
+    {"reads", "N", OPT_READS, "random node reads per method and depth (default 1000; quick 50)"},
+    {"cas-count", "K", OPT_CAS_COUNT,
+     "increments per compare-and-set writer, 2 writers (default 1000; quick 50)"},
+    {"node", "NODE", OPT_NODE, "seed node whose state is printed and checked (default 123)"},
+    {"inject-fault", "KIND", OPT_INJECT_FAULT,
+     "corrupt the model on purpose so a check must fail (exit 1): seed, tombstone or cas"},
+};
+
+static const char summary[] =
+    "The current state of a node is the head of each of its subjects n.<node>.<prop>. Seeds\n"
+    "nodes 123/456/789 and prints one node's state; then writes nodes x props x history points\n"
+    "and times reading random nodes' state by stream info + get-last, direct get, one ordered\n"
+    "consumer with deliver-last-per-subject, a KV bucket and SQLite (latest row per prop), each\n"
+    "read checked against an in-memory model; then tombstones, compare-and-set with two\n"
+    "writers, and bytes on disk per point against SQLite. --count is not used: the number of\n"
+    "points is nodes x props x the deepest history.";
+
+static int handle(void *ctx, int id, const char *arg, nx_err *err)
+{
+    ps_opts *o = ctx;
+    switch (id) {
+    case OPT_NODES:
+        o->nodes_set = true;
+        return nx_parse_long("nodes", arg, 1, MAX_NODES, &o->nodes, err);
+    case OPT_PROPS:
+        o->props_set = true;
+        return nx_parse_long("props", arg, 1, MAX_PROPS, &o->props, err);
+    case OPT_HISTORY:
+        o->history_set = true;
+        if (nx_parse_long_list("history", arg, 1, MAX_POINTS, o->history, &o->nhistory, err) != 0)
+            return -1;
+        for (size_t i = 1; i < o->nhistory; i++)
+            if (o->history[i] <= o->history[i - 1])
+                return nx_fail(err, "--history: '%s' must increase (for example 1,10,100,1000)",
+                               arg);
+        return 0;
+    case OPT_READS:
+        o->reads_set = true;
+        return nx_parse_long("reads", arg, 1, 10000000L, &o->reads, err);
+    case OPT_CAS_COUNT:
+        o->cas_count_set = true;
+        return nx_parse_long("cas-count", arg, 1, 1000000L, &o->cas_count, err);
+    case OPT_NODE:
+        if (nx_subject_check_token("node", arg, err) != 0)
+            return nx_fail_wrap(err, "--node: ");
+        o->node = arg;
+        return 0;
+    case OPT_INJECT_FAULT:
+        if (strcmp(arg, "seed") == 0)
+            o->fault = PS_FAULT_SEED;
+        else if (strcmp(arg, "tombstone") == 0)
+            o->fault = PS_FAULT_TOMBSTONE;
+        else if (strcmp(arg, "cas") == 0)
+            o->fault = PS_FAULT_CAS;
+        else
+            return nx_fail(err, "--inject-fault: '%s' is not allowed (allowed: seed, tombstone, "
+                                "cas)",
+                           arg);
+        return 0;
+    }
+    return nx_fail(err, "internal error: unhandled option %d", id);
+}
+
+static void apply_quick(ps_opts *o)
+{
+    if (!o->nodes_set)
+        o->nodes = 10;
+    if (!o->props_set)
+        o->props = 4;
+    if (!o->history_set) {
+        o->history[0] = 1;
+        o->history[1] = 10;
+        o->nhistory = 2;
+    }
+    if (!o->reads_set)
+        o->reads = 50;
+    if (!o->cas_count_set)
+        o->cas_count = 50;
+}
+
+static int check_combination(const ps_opts *o, nx_err *err)
+{
+    /* nx_run refuses these too, but they are usage errors: exit 2, not 1. */
+    const nx_opts *c = &o->common;
+    if (c->replicas > 1 && c->cluster < c->replicas && c->url == NULL)
+        return nx_fail(err, "--replicas %ld needs a cluster: add --cluster 3 or --url to one",
+                       c->replicas);
+    if (c->url && c->cluster)
+        return nx_fail(err, "--url and --cluster exclude each other");
+    long deepest = o->history[o->nhistory - 1];
+    double cells = (double)o->nodes * (double)o->props;
+    double points = cells * (double)deepest;
+    if (cells > MAX_CELLS)
+        return nx_fail(err, "--nodes x --props is %.0f (allowed: up to %ld)", cells, MAX_CELLS);
+    if (points > MAX_POINTS)
+        return nx_fail(err, "--nodes x --props x the deepest --history is %.0f points (allowed: "
+                            "up to %ld)",
+                       points, MAX_POINTS);
+    if (points * (double)o->common.payload > (double)MAX_DATA_BYTES)
+        return nx_fail(err, "%.0f points of --payload %ld bytes is more than %ld bytes", points,
+                       o->common.payload, MAX_DATA_BYTES);
+    return 0;
+}
+
+nx_cli_result ps_opts_parse(int argc, char **argv, ps_opts *o, nx_err *err)
+{
+    memset(o, 0, sizeof *o);
+    o->nodes = 100;
+    o->props = 10;
+    const long history[] = {1, 10, 100, 1000};
+    memcpy(o->history, history, sizeof history);
+    o->nhistory = 4;
+    o->reads = 1000;
+    o->cas_count = 1000;
+    o->node = "123";
+    nx_cli_spec spec = {
+        .prog = "point-store",
+        .summary = summary,
+        .default_count = 1000000, /* nodes x props x history, shown in --help only */
+        .default_payload = 16,
+        .options = own,
+        .noptions = sizeof own / sizeof *own,
+        .handle = handle,
+        .ctx = o,
+    };
+    nx_opts_init(&o->common, &spec);
+    nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->common, err);
+    if (r != NX_CLI_RUN)
+        return r;
+    if (o->common.count_set) {
+        nx_fail(err, "point-store: --count is not used; the workload is --nodes x --props x "
+                     "--history (see point-store --help)");
+        return NX_CLI_USAGE;
+    }
+    if (o->common.quick)
+        apply_quick(o);
+    nx_err local;
+    if (check_combination(o, &local) != 0) {
+        nx_fail(err, "point-store: %s (see point-store --help)", local.msg);
+        return NX_CLI_USAGE;
+    }
+    return NX_CLI_RUN;
+}
+
+const char *ps_fault_name(ps_fault f)
+{
+    switch (f) {
+    case PS_FAULT_SEED:
+        return "seed";
+    case PS_FAULT_TOMBSTONE:
+        return "tombstone";
+    case PS_FAULT_CAS:
+        return "cas";
+    case PS_FAULT_NONE:
+        break;
+    }
+    return "none";
+}

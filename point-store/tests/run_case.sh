@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Integration cases for point-store against a real spawned nats-server:
+#
+#   run_case.sh BINARY CASE
+#
+# Every case runs the binary in a fresh TMPDIR and then checks that no
+# nats-server started from that dir is still alive and that the dir is empty
+# (servers' and SQLite's temp dirs removed). Exits non-zero naming what
+# differed.
+set -uo pipefail
+
+bin=$1
+case_name=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/ps-test-XXXXXX")
+export TMPDIR="$work/tmp"
+mkdir -p "$TMPDIR"
+out="$work/stdout"
+err="$work/stderr"
+status=0
+
+fail() {
+  echo "FAIL ($case_name): $*" >&2
+  echo "--- stdout" >&2
+  cat "$out" >&2
+  echo "--- stderr" >&2
+  cat "$err" >&2
+  status=1
+}
+
+run() { # expected_exit args...
+  local want=$1
+  shift
+  "$bin" "$@" >"$out" 2>"$err"
+  local got=$?
+  [[ $got -eq $want ]] || fail "exit $got, expected $want (args: $*)"
+}
+
+expect_out() { grep -qF -- "$1" "$out" || fail "stdout lacks: $1"; }
+expect_err() { grep -qF -- "$1" "$err" || fail "stderr lacks: $1"; }
+expect_one_err_line() {
+  [[ $(wc -l <"$err") -eq 1 ]] || fail "stderr is not exactly one line"
+}
+
+# A small workload for the fault cases: the check under test is reached fast.
+small=(--nodes 3 --props 2 --history 1,3 --reads 5 --cas-count 10 --no-csv)
+
+case $case_name in
+quick)
+  res="$work/results"
+  run 0 --quick --results "$res"
+  expect_out 'Seed: state of node 123 (stream info + get-last per subject), 4 props'
+  for line in 'description  "Injector temperature"' 'type         "temp"' \
+    'value        "15"' 'location     "building A"'; do
+    expect_out "$line"
+  done
+  grep -q 'Exhaust\|Internal\|"563"\|"423"' "$out" && fail "node 123's state shows another node"
+  for label in 'info + get-last' 'direct get' 'last-per-subject' 'kv get' 'sqlite seek' \
+    'sqlite group-by'; do
+    [[ $(grep -c "^  $label " "$out") -eq 4 ]] || fail "'$label' is not in every read table"
+  done
+  expect_out 'Latency as history grows: p50 at history 10 over p50 at history 1'
+  expect_out 'deleted props absent, 30 others intact'
+  expect_out 'Footprint: 410 points'
+  expect_out 'expect last subject seq        100'
+  expect_out 'All checks passed.'
+  csv="$res/point-store.csv"
+  [[ -f $csv ]] || fail "no CSV at $csv"
+  head -1 "$csv" | grep -q '^run_id,utc,experiment,case,op,store,' || fail "CSV header"
+  # op,store per row; every row verified
+  rows=$(awk -F, 'NR > 1 { print $5 "/" $6 }' "$csv" | sort | uniq -c | awk '{ print $2 "=" $1 }' |
+    tr '\n' ' ')
+  for want in state_info_getlast/jetstream=4 state_direct_get/jetstream=3 \
+    state_last_per_subject/jetstream=3 state_kv/jetstream=3 state_sqlite/sqlite=6 \
+    js_publish_async/jetstream=4 sqlite_insert/sqlite=2 disk_footprint/jetstream=1 \
+    disk_footprint/sqlite=1 cas_update/jetstream=1 update_no_cas/jetstream=1; do
+    [[ " $rows" == *" $want "* ]] || fail "CSV rows per op: want $want, have: $rows"
+  done
+  [[ $(grep -c ',yes,' "$csv") -eq $(($(wc -l <"$csv") - 1)) ]] || fail "a row is not verified"
+  grep -q ',history=10,state_direct_get,jetstream,file,1,16,50,' "$csv" ||
+    fail "no direct get row for history=10 with 50 reads"
+  grep -q 'p50 ratio history=10/history=1' "$csv" || fail "no ratio in the deepest rows' note"
+  grep -q 'seed node=123,state_info_getlast' "$csv" || fail "no seed row"
+  ;;
+other-node)
+  run 0 "${small[@]}" --node 456 --quiet
+  [[ -s $out ]] && fail "--quiet printed to stdout"
+  run 0 "${small[@]}" --node 456 --history 2
+  expect_out 'Seed: state of node 456 (stream info + get-last per subject), 2 props'
+  expect_out '"Exhaust temperature"'
+  expect_out '"563"'
+  grep -q 'Injector' "$out" && fail "node 456's state shows node 123's points"
+  ;;
+fault-seed)
+  run 1 "${small[@]}" --inject-fault seed
+  expect_one_err_line
+  expect_err 'point-store: seed: node 123 read by stream info + get-last differs from the model: prop value: the model has "16"'
+  expect_err 'the store has "15"'
+  ;;
+fault-tombstone)
+  run 1 "${small[@]}" --inject-fault tombstone
+  expect_one_err_line
+  expect_err 'point-store: tombstone: state_info_getlast (info + get-last) of node d0 differs from the model: prop p0: the model has'
+  expect_err 'the store has nothing'
+  ;;
+fault-cas)
+  run 1 "${small[@]}" --inject-fault cas
+  expect_one_err_line
+  expect_err 'point-store: compare-and-set: the counter gained 20, the model expects 21 (2 writers x 10 increments)'
+  ;;
+usage)
+  run 2 --node 'a.b'
+  expect_one_err_line
+  expect_err "--node: invalid node token 'a.b'"
+  run 2 --history 10,1
+  expect_err 'must increase'
+  run 2 --count 5
+  expect_err '--count is not used'
+  run 2 --inject-fault everything
+  expect_err 'allowed: seed, tombstone, cas'
+  run 2 --replicas 3
+  expect_err 'needs a cluster'
+  run 0 --help
+  for opt in --nodes --props --history --reads --cas-count --node --inject-fault --storage \
+    --replicas --cluster --url --quick --quiet; do
+    expect_out "  $opt "
+  done
+  ;;
+*)
+  echo "unknown case $case_name" >&2
+  exit 2
+  ;;
+esac
+
+# Nothing may outlive the binary: servers started from this TMPDIR, or dirs.
+sleep 0.2
+if pgrep -f "$TMPDIR/" >/dev/null; then
+  fail "a process started from $TMPDIR is still running: $(pgrep -af "$TMPDIR/")"
+fi
+left=$(ls -A "$TMPDIR")
+[[ -z $left ]] || fail "temp dirs left in $TMPDIR: $left"
+rm -rf "$work"
+exit $status
