@@ -22,13 +22,13 @@ static void print_header(const ps_ctx *c)
     if (ps_quiet(c))
         return;
     const nx_opts *o = &c->opts.common;
-    const char *where = o->url ? o->url : o->cluster ? "a spawned 3-node cluster"
-                                                     : "a spawned server";
+    const char *where = o->url       ? o->url
+                        : o->cluster ? "a spawned 3-node cluster"
+                                     : "a spawned server";
     printf("point-store: nats-server %s on %s, nats.c %s, %s; storage %s, replicas %ld, "
            "payload %ld bytes%s%s\n\n",
-           c->run.server_version, where, nats_GetVersion(), nx_sqlite_version_label(),
-           o->storage, o->replicas, o->payload,
-           c->opts.fault ? ", injected fault: " : "",
+           c->run.server_version, where, nats_GetVersion(), nx_sqlite_version_label(), o->storage,
+           o->replicas, o->payload, c->opts.fault ? ", injected fault: " : "",
            c->opts.fault ? ps_fault_name(c->opts.fault) : "");
 }
 

@@ -81,8 +81,8 @@ int ps_footprint_run(ps_ctx *c, nx_err *err)
                  "store dir(s) of the spawned server(s) after the KV bucket was deleted, minus "
                  "their size before the stream; %d cop%s; %.1f bytes/point per copy; stream "
                  "info bytes=%llu",
-                 copies, copies == 1 ? "y" : "ies",
-                 (double)js_bytes / (double)copies / points, (unsigned long long)st.bytes);
+                 copies, copies == 1 ? "y" : "ies", (double)js_bytes / (double)copies / points,
+                 (unsigned long long)st.bytes);
     snprintf(sql_note, sizeof sql_note,
              "database file after a WAL checkpoint, table + index (node,prop,time); %.1f "
              "bytes/point",
@@ -94,9 +94,8 @@ int ps_footprint_run(ps_ctx *c, nx_err *err)
         if (why)
             printf("  %-34s %14s %12s  (%s)\n", "stream on disk", "-", "-", why);
         else
-            printf("  %-34s %14lld %12.1f%s\n", "stream on disk (file store)",
-                   js_bytes / copies, (double)js_bytes / (double)copies / points,
-                   copies > 1 ? "  (per replica)" : "");
+            printf("  %-34s %14lld %12.1f%s\n", "stream on disk (file store)", js_bytes / copies,
+                   (double)js_bytes / (double)copies / points, copies > 1 ? "  (per replica)" : "");
         printf("  %-34s %14lld %12.1f\n", "SQLite file (table + index)", sql_bytes,
                (double)sql_bytes / points);
         if (!why)

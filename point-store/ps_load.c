@@ -57,6 +57,12 @@ int ps_workload_open(ps_ctx *c, nx_err *err)
     if (ps_model_init(&c->model, c->opts.nodes, c->opts.props, (size_t)o->payload, err) != 0 ||
         open_names(c, err) != 0)
         return -1;
+    int64_t max_payload = natsConnection_GetMaxPayload(c->run.nc);
+    if ((int64_t)ps_model_point_cap(&c->model) > max_payload)
+        return nx_fail(err,
+                       "--payload %ld: a point is %zu bytes, more than the server's "
+                       "max_payload of %lld bytes",
+                       o->payload, ps_model_point_cap(&c->model), (long long)max_payload);
     if (c->run.server)
         c->store_baseline = nx_server_store_bytes(c->run.server);
     for (int i = 0; i < c->run.cluster.n; i++)
@@ -166,8 +172,9 @@ static int publish_batch(ps_ctx *c, const ps_batch *b, bool kv, write_result *ou
                             (unsigned long long)total);
     long failed = atomic_load(&c->async_errors.count);
     if (failed > 0)
-        return nx_fail(err, "%ld of %llu async publishes to %s failed (first: %s, JetStream "
-                            "error %d)",
+        return nx_fail(err,
+                       "%ld of %llu async publishes to %s failed (first: %s, JetStream "
+                       "error %d)",
                        failed, (unsigned long long)total, kv ? c->bucket : c->stream,
                        natsStatus_GetText((natsStatus)atomic_load(&c->async_errors.first_status)),
                        atomic_load(&c->async_errors.first_code));
@@ -238,8 +245,8 @@ static int verify_counts(ps_ctx *c, long depth, nx_err *err)
     if (nx_stream_state_get(c->run.js, kv_stream, &st, err) != 0)
         return -1;
     if (st.msgs != cells)
-        return nx_fail(err, "KV bucket %s holds %llu entries, the model says %llu keys",
-                       c->bucket, (unsigned long long)st.msgs, (unsigned long long)cells);
+        return nx_fail(err, "KV bucket %s holds %llu entries, the model says %llu keys", c->bucket,
+                       (unsigned long long)st.msgs, (unsigned long long)cells);
     int64_t rows = 0;
     if (ps_db_rows(&c->db, &rows, err) != 0)
         return -1;
@@ -250,14 +257,13 @@ static int verify_counts(ps_ctx *c, long depth, nx_err *err)
 }
 
 static int report_write(ps_ctx *c, long depth, const char *label, const char *target,
-                        const char *op, const char *store, const write_result *w,
-                        const char *note, nx_err *err)
+                        const char *op, const char *store, const write_result *w, const char *note,
+                        nx_err *err)
 {
     double secs = (double)w->elapsed_ns / 1e9;
     double rate = nx_rate(w->points, w->elapsed_ns);
     if (!ps_quiet(c))
-        printf("  %-22s %12llu %9.2f %12.0f\n", label, (unsigned long long)w->points, secs,
-               rate);
+        printf("  %-22s %12llu %9.2f %12.0f\n", label, (unsigned long long)w->points, secs, rate);
     char case_name[96];
     snprintf(case_name, sizeof case_name, "setup %s history=%ld", target, depth);
     nx_row row;
@@ -285,8 +291,8 @@ int ps_load_to_depth(ps_ctx *c, long depth, nx_err *err)
         printf("History %ld: %ld nodes x %ld props, updates %ld..%ld of each written to every "
                "store\n"
                "  %-22s %12s %9s %12s\n",
-               depth, c->opts.nodes, c->opts.props, b.from + 1, depth, "write", "points",
-               "seconds", "points/s");
+               depth, c->opts.nodes, c->opts.props, b.from + 1, depth, "write", "points", "seconds",
+               "points/s");
     char note_js[160], note_sql[160];
     snprintf(note_js, sizeof note_js,
              "js_PublishAsync window %d, updates %ld..%ld of every subject; counts verified",
@@ -299,8 +305,8 @@ int ps_load_to_depth(ps_ctx *c, long depth, nx_err *err)
     snprintf(kv_target, sizeof kv_target, "kv %s (async)", c->bucket);
     return report_write(c, depth, "stream (async)", "stream", "js_publish_async", "jetstream",
                         &stream_w, note_js, err) ||
-                   report_write(c, depth, kv_target, "kv", "js_publish_async", "jetstream",
-                                &kv_w, note_js, err) ||
+                   report_write(c, depth, kv_target, "kv", "js_publish_async", "jetstream", &kv_w,
+                                note_js, err) ||
                    report_write(c, depth, "sqlite (transactions)", "sqlite", "sqlite_insert",
                                 "sqlite", &sql_w, note_sql, err)
                ? -1

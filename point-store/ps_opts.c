@@ -80,8 +80,9 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         else if (strcmp(arg, "cas") == 0)
             o->fault = PS_FAULT_CAS;
         else
-            return nx_fail(err, "--inject-fault: '%s' is not allowed (allowed: seed, tombstone, "
-                                "cas)",
+            return nx_fail(err,
+                           "--inject-fault: '%s' is not allowed (allowed: seed, tombstone, "
+                           "cas)",
                            arg);
         return 0;
     }
@@ -120,8 +121,9 @@ static int check_combination(const ps_opts *o, nx_err *err)
     if (cells > MAX_CELLS)
         return nx_fail(err, "--nodes x --props is %.0f (allowed: up to %ld)", cells, MAX_CELLS);
     if (points > MAX_POINTS)
-        return nx_fail(err, "--nodes x --props x the deepest --history is %.0f points (allowed: "
-                            "up to %ld)",
+        return nx_fail(err,
+                       "--nodes x --props x the deepest --history is %.0f points (allowed: "
+                       "up to %ld)",
                        points, MAX_POINTS);
     if (points * (double)o->common.payload > (double)MAX_DATA_BYTES)
         return nx_fail(err, "%.0f points of --payload %ld bytes is more than %ld bytes", points,

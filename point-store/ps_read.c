@@ -37,8 +37,8 @@ int ps_node_filter(const char *scope, const char *node, char *buf, size_t len, n
     if ((scope && nx_subject_check_token("scope", scope, err) != 0) ||
         nx_subject_check_token("node", node, err) != 0)
         return -1;
-    int n = scope ? snprintf(buf, len, "n.%s.%s.>", scope, node)
-                  : snprintf(buf, len, "n.%s.>", node);
+    int n =
+        scope ? snprintf(buf, len, "n.%s.%s.>", scope, node) : snprintf(buf, len, "n.%s.>", node);
     if (n < 0 || (size_t)n >= len)
         return nx_fail(err, "the subjects filter for node '%s' is too long", node);
     return 0;
@@ -103,8 +103,7 @@ static int read_direct_get(const ps_reader *r, const char *node, ps_state *out, 
     return 0;
 }
 
-static int read_last_per_subject(const ps_reader *r, const char *node, ps_state *out,
-                                 nx_err *err)
+static int read_last_per_subject(const ps_reader *r, const char *node, ps_state *out, nx_err *err)
 {
     char filter[NX_SUBJECT_MAX * 2];
     if (ps_node_filter(r->scope, node, filter, sizeof filter, err) != 0)

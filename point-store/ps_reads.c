@@ -62,7 +62,9 @@ static int emit_row(ps_ctx *c, ps_method m, size_t di, const method_run *mr, nx_
                (unsigned long long)n);
     char case_name[96], note[512];
     snprintf(case_name, sizeof case_name, "history=%ld query=%s", depth,
-             m == PS_SQLITE_SEEK ? "seek" : m == PS_SQLITE_GROUP_BY ? "group_by" : "-");
+             m == PS_SQLITE_SEEK       ? "seek"
+             : m == PS_SQLITE_GROUP_BY ? "group_by"
+                                       : "-");
     if (m != PS_SQLITE_SEEK && m != PS_SQLITE_GROUP_BY)
         snprintf(case_name, sizeof case_name, "history=%ld", depth);
     size_t len = (size_t)snprintf(note, sizeof note,
@@ -162,8 +164,8 @@ void ps_print_ratios(const ps_ctx *c)
     printf("  %-22s %12s %12s %8s\n", "method", a, b, "ratio");
     for (int m = 0; m < PS_NMETHODS; m++) {
         double p_lo = median_of(c, m, 0), p_hi = median_of(c, m, last);
-        printf("  %-22s %12.1f %12.1f %8.2f\n", ps_method_describe((ps_method)m)->label,
-               p_lo / 1e3, p_hi / 1e3, p_lo > 0 ? p_hi / p_lo : 0.0);
+        printf("  %-22s %12.1f %12.1f %8.2f\n", ps_method_describe((ps_method)m)->label, p_lo / 1e3,
+               p_hi / 1e3, p_lo > 0 ? p_hi / p_lo : 0.0);
     }
     printf("\n");
 }

@@ -45,8 +45,7 @@ static int publish(ps_ctx *c, const char *stream, ps_state *want, int64_t *last_
     for (size_t i = 0; i < sizeof seed / sizeof *seed; i++) {
         char subject[NX_SUBJECT_MAX * 2];
         uint8_t buf[128];
-        if (nx_run_subject(&c->run, seed[i].node, seed[i].prop, subject, sizeof subject, err) !=
-            0)
+        if (nx_run_subject(&c->run, seed[i].node, seed[i].prop, subject, sizeof subject, err) != 0)
             return -1;
         /* Rising times even when the clock's resolution is coarse. */
         int64_t now = nx_wall_ns();
@@ -72,8 +71,8 @@ static void print_state(const ps_ctx *c, const ps_state *got)
 {
     if (ps_quiet(c))
         return;
-    printf("Seed: state of node %s (stream info + get-last per subject), %zu props\n",
-           c->opts.node, ps_state_live(got));
+    printf("Seed: state of node %s (stream info + get-last per subject), %zu props\n", c->opts.node,
+           ps_state_live(got));
     printf("  %-12s %-24s %-31s %s\n", "prop", "value", "point time (UTC)", "origin");
     for (size_t i = 0; i < got->n; i++) {
         const ps_head *h = ps_state_get(got, got->heads[i].prop);
@@ -86,8 +85,7 @@ static void print_state(const ps_ctx *c, const ps_state *got)
                h->point.origin);
     }
     if (got->n == 0)
-        printf("  (no points: node %s is not one of the seed nodes 123, 456, 789)\n",
-               c->opts.node);
+        printf("  (no points: node %s is not one of the seed nodes 123, 456, 789)\n", c->opts.node);
 }
 
 static int read_and_check(ps_ctx *c, const char *stream, ps_state *want, nx_err *err)
@@ -102,8 +100,9 @@ static int read_and_check(ps_ctx *c, const char *stream, ps_state *want, nx_err 
     if (rc == 0) {
         print_state(c, &got);
         if (!ps_state_same(want, &got, why, sizeof why))
-            rc = nx_fail(err, "seed: node %s read by stream info + get-last differs from the "
-                              "model: %s",
+            rc = nx_fail(err,
+                         "seed: node %s read by stream info + get-last differs from the "
+                         "model: %s",
                          c->opts.node, why);
     } else {
         nx_fail_wrap(err, "seed: reading node %s: ", c->opts.node);

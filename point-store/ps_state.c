@@ -76,8 +76,7 @@ static size_t find(const ps_state *s, const char *prop, bool *found)
     return lo;
 }
 
-int ps_state_merge(ps_state *s, const char *prop, const uint8_t *payload, size_t len,
-                   nx_err *err)
+int ps_state_merge(ps_state *s, const char *prop, const uint8_t *payload, size_t len, nx_err *err)
 {
     nx_point incoming;
     if (!nx_point_decode(payload, len, &incoming))
@@ -127,8 +126,8 @@ int ps_state_merge_subject(ps_state *s, const char *subject, const char *scope, 
     if (nx_subject_parse(subject, &parts, err) != 0)
         return -1;
     if (strcmp(parts.scope, scope ? scope : "") != 0 || strcmp(parts.node, node) != 0)
-        return nx_fail(err, "reading node %s: got subject %s, which belongs to another node",
-                       node, subject);
+        return nx_fail(err, "reading node %s: got subject %s, which belongs to another node", node,
+                       subject);
     return ps_state_merge(s, parts.prop, payload, len, err);
 }
 
@@ -159,7 +158,8 @@ void ps_format_time(int64_t time_ns, char *buf, size_t len)
     }
     struct tm tm;
     char stamp[32];
-    if (gmtime_r(&secs, &tm) == NULL || strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+    if (gmtime_r(&secs, &tm) == NULL ||
+        strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm) == 0)
         snprintf(stamp, sizeof stamp, "%lld s", (long long)secs);
     snprintf(buf, len, "%s.%09ld", stamp, frac);
 }
@@ -195,8 +195,7 @@ static void describe(const ps_head *h, char *buf, size_t len)
              h->point.origin);
 }
 
-static bool differ(const char *prop, const ps_head *want, const ps_head *got, char *why,
-                   size_t len)
+static bool differ(const char *prop, const ps_head *want, const ps_head *got, char *why, size_t len)
 {
     if (want && got && nx_point_equal(&want->point, &got->point))
         return false;

@@ -43,8 +43,7 @@ bool ps_point_wins(const nx_point *a, const nx_point *b);
 
 /* Merges one encoded point for prop. A payload that does not decode is an
  * error naming the prop. */
-int ps_state_merge(ps_state *s, const char *prop, const uint8_t *payload, size_t len,
-                   nx_err *err);
+int ps_state_merge(ps_state *s, const char *prop, const uint8_t *payload, size_t len, nx_err *err);
 
 /* Merges the head read from subject, which must be a point subject of node
  * (in scope, or without a scope token when scope is NULL). */

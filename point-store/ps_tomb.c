@@ -66,7 +66,9 @@ static int emit(ps_ctx *c, ps_method m, nx_hist *h, int64_t busy, long nvictims,
     const ps_method_desc *d = ps_method_describe(m);
     char case_name[64], note[320];
     snprintf(case_name, sizeof case_name, "tombstones query=%s",
-             m == PS_SQLITE_SEEK ? "seek" : m == PS_SQLITE_GROUP_BY ? "group_by" : "-");
+             m == PS_SQLITE_SEEK       ? "seek"
+             : m == PS_SQLITE_GROUP_BY ? "group_by"
+                                       : "-");
     if (m != PS_SQLITE_SEEK && m != PS_SQLITE_GROUP_BY)
         snprintf(case_name, sizeof case_name, "tombstones");
     snprintf(note, sizeof note,

@@ -77,15 +77,13 @@ static void bad_input_is_one_line(void **state)
         err.msg[0] = '\0';
         assert_int_equal(parse(&o, &err, 3, bad[i].opt, bad[i].arg), NX_CLI_USAGE);
         if (strstr(err.msg, bad[i].says) == NULL)
-            fail_msg("%s %s: '%s' does not say '%s'", bad[i].opt, bad[i].arg, err.msg,
-                     bad[i].says);
+            fail_msg("%s %s: '%s' does not say '%s'", bad[i].opt, bad[i].arg, err.msg, bad[i].says);
         assert_null(strchr(err.msg, '\n'));
     }
     /* too big for the model or the disks */
     assert_int_equal(parse(&o, &err, 5, "--nodes", "100000", "--props", "1000"), NX_CLI_USAGE);
     assert_non_null(strstr(err.msg, "--nodes x --props"));
-    assert_int_equal(parse(&o, &err, 7, "--nodes", "1000", "--props", "1000", "--history",
-                           "1000"),
+    assert_int_equal(parse(&o, &err, 7, "--nodes", "1000", "--props", "1000", "--history", "1000"),
                      NX_CLI_USAGE);
     assert_non_null(strstr(err.msg, "points"));
 }
