@@ -57,11 +57,11 @@ int main(int argc, char **argv)
     else if (run(&c, &err) != 0)
         rc = 1;
     topology_destroy(&c.t);
-    report_close(&c.rep);
     if (rc != 0)
         fprintf(stderr, "bi-directional-sync: %s\n", err.msg);
-    else if (!o.base.quiet && c.rep.n > 0)
+    else if (!o.base.quiet)
         printf("\nall checks passed\n");
+    report_close(&c.rep);
     nats_Close();
     return rc;
 }

@@ -1,0 +1,115 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sync_opts.h"
+
+static nx_cli_result parse(sync_opts *o, nx_err *err, int argc, char **argv)
+{
+    memset(err, 0, sizeof *err);
+    return sync_opts_parse(argc, argv, o, err);
+}
+
+#define PARSE(o, err, ...)                                                                         \
+    parse(o, err, (int)(sizeof((char *[]){"bi-directional-sync", __VA_ARGS__}) / sizeof(char *)),  \
+          (char *[]){"bi-directional-sync", __VA_ARGS__, NULL})
+
+static void defaults(void **state)
+{
+    (void)state;
+    sync_opts o;
+    nx_err err;
+    char *argv[] = {"bi-directional-sync", NULL};
+    assert_int_equal(parse(&o, &err, 1, argv), NX_CLI_RUN);
+    assert_int_equal(o.base.count, 20000);
+    assert_int_equal(o.base.payload, 16);
+    assert_int_equal(o.idle_seconds, 10);
+    assert_int_equal(o.outage_count, 10000);
+    assert_int_equal(o.nstreams, 2);
+    assert_int_equal(o.streams[0], 2);
+    assert_int_equal(o.streams[1], 60);
+    assert_int_equal(o.nlink_rates, 0);
+    assert_int_equal(o.fault, FAULT_NONE);
+}
+
+static void quick_lowers_only_unset_defaults(void **state)
+{
+    (void)state;
+    sync_opts o;
+    nx_err err;
+    assert_int_equal(PARSE(&o, &err, "--quick"), NX_CLI_RUN);
+    assert_int_equal(o.base.count, 2000);
+    assert_int_equal(o.idle_seconds, 2);
+    assert_int_equal(o.outage_count, 500);
+    assert_int_equal(o.streams[1], 6);
+    assert_int_equal(PARSE(&o, &err, "--quick", "--count", "77", "--idle-seconds", "5", "--streams",
+                           "4", "--outage-count", "9"),
+                     NX_CLI_RUN);
+    assert_int_equal(o.base.count, 77);
+    assert_int_equal(o.idle_seconds, 5);
+    assert_int_equal(o.outage_count, 9);
+    assert_int_equal(o.nstreams, 1);
+    assert_int_equal(o.streams[0], 4);
+}
+
+static void own_options(void **state)
+{
+    (void)state;
+    sync_opts o;
+    nx_err err;
+    assert_int_equal(PARSE(&o, &err, "--link-rate", "20,100", "--paced-count", "50",
+                           "--inject-fault", "state-merge"),
+                     NX_CLI_RUN);
+    assert_int_equal(o.nlink_rates, 2);
+    assert_int_equal(o.link_rates[1], 100);
+    assert_int_equal(o.paced_count, 50);
+    assert_int_equal(o.fault, FAULT_STATE_MERGE);
+    assert_string_equal(sync_fault_name(o.fault), "state-merge");
+}
+
+static void refusals(void **state)
+{
+    (void)state;
+    sync_opts o;
+    nx_err err;
+    assert_int_equal(PARSE(&o, &err, "--url", "nats://127.0.0.1:4222"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--url is not supported"));
+    assert_int_equal(PARSE(&o, &err, "--hub-url", "nats://h:4222"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--hub-url is not supported yet"));
+    assert_int_equal(PARSE(&o, &err, "--leaf-url", "nats://l:4222"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--leaf-url is not supported yet"));
+    assert_int_equal(PARSE(&o, &err, "--cluster", "3"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--replicas", "3"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--storage", "memory"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--storage memory is not supported"));
+    assert_int_equal(PARSE(&o, &err, "--payload", "7"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "allowed: 8 to 4096"));
+    assert_int_equal(PARSE(&o, &err, "--payload", "4097"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--streams", "2,3"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "3 is odd"));
+    assert_int_equal(PARSE(&o, &err, "--streams", "0"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--streams", "122"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--streams", "2,,4"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--idle-seconds", "0"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--idle-seconds", "1.5"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--outage-count", "x"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--link-rate", "0"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--inject-fault", "everything"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "seed-order, sync-content, state-merge"));
+    assert_int_equal(PARSE(&o, &err, "--hub-url", ""), NX_CLI_USAGE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(quick_lowers_only_unset_defaults),
+        cmocka_unit_test(own_options),
+        cmocka_unit_test(refusals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+/* The relay on real loopback sockets (no servers): bytes arrive intact and
+ * are counted each way, a closed side closes the pair, and a new
+ * connection is accepted after the old one went, paced or not. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+static int listen_loopback(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+static int connect_loopback(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    struct timeval tv = {10, 0}; /* a broken relay fails the test, never hangs it */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+static void send_all(int fd, const uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, buf, n, MSG_NOSIGNAL);
+        assert_true(w > 0);
+        buf += w;
+        n -= (size_t)w;
+    }
+}
+
+static void recv_all(int fd, uint8_t *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = recv(fd, buf, n, 0);
+        assert_true(r > 0);
+        buf += r;
+        n -= (size_t)r;
+    }
+}
+
+static void nap(void)
+{
+    nanosleep(&(struct timespec){0, 5000000}, NULL);
+}
+
+/* The relay counts a chunk just after sending it, so a reader may be a
+ * moment ahead of the counters. */
+static void wait_counts(relay *r, relay_counts *c, int active)
+{
+    for (int i = 0; i < 2000; i++) {
+        relay_read_counts(r, c);
+        if (c->active == active)
+            return;
+        nap();
+    }
+}
+
+static void wait_bytes(relay *r, relay_counts *c, uint64_t up, uint64_t down)
+{
+    for (int i = 0; i < 2000; i++) {
+        relay_read_counts(r, c);
+        if (c->bytes[RELAY_UP] >= up && c->bytes[RELAY_DOWN] >= down)
+            return;
+        nap();
+    }
+}
+
+/* Sends n bytes each way through the relay and checks them. */
+static void exchange(int client, int upstream, size_t up, size_t down)
+{
+    static uint8_t out[100000], in[100000];
+    for (size_t i = 0; i < sizeof out; i++)
+        out[i] = (uint8_t)(i * 13 + 7);
+    send_all(client, out, up);
+    recv_all(upstream, in, up);
+    assert_memory_equal(in, out, up);
+    send_all(upstream, out, down);
+    recv_all(client, in, down);
+    assert_memory_equal(in, out, down);
+}
+
+static void counts_each_way_and_survives_reconnects(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    relay *r = NULL;
+    nx_err err;
+    assert_int_equal(relay_start(&r, port, &err), 0);
+
+    int client = connect_loopback(relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    assert_true(upstream >= 0);
+    exchange(client, upstream, 1000, 500);
+    relay_counts c;
+    wait_bytes(r, &c, 1000, 500);
+    assert_int_equal(c.bytes[RELAY_UP], 1000);
+    assert_int_equal(c.bytes[RELAY_DOWN], 500);
+    assert_int_equal(c.accepted, 1);
+    assert_int_equal(c.active, 1);
+
+    /* the leaf goes away: the relay closes the hub side too */
+    close(client);
+    uint8_t b;
+    assert_int_equal(recv(upstream, &b, 1, 0), 0);
+    close(upstream);
+    wait_counts(r, &c, 0);
+    assert_int_equal(c.active, 0);
+
+    /* and the leaf comes back */
+    relay_counts before = c;
+    client = connect_loopback(relay_port(r));
+    upstream = accept(lfd, NULL, NULL);
+    exchange(client, upstream, 70000, 30000);
+    wait_bytes(r, &c, before.bytes[RELAY_UP] + 70000, before.bytes[RELAY_DOWN] + 30000);
+    relay_counts d = relay_counts_diff(&c, &before);
+    assert_int_equal(d.bytes[RELAY_UP], 70000);
+    assert_int_equal(d.bytes[RELAY_DOWN], 30000);
+    assert_int_equal(d.accepted, 1);
+    assert_true(d.reads[RELAY_UP] >= 1);
+
+    close(client);
+    close(upstream);
+    relay_stop(r);
+    close(lfd);
+}
+
+static void paced_bytes_arrive_intact(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    relay *r = NULL;
+    nx_err err;
+    assert_int_equal(relay_start(&r, port, &err), 0);
+    relay_set_rate(r, 4000000); /* 500 kB/s: quick, but paced in many steps */
+    int client = connect_loopback(relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    exchange(client, upstream, 60000, 60000);
+    relay_counts c;
+    wait_bytes(r, &c, 60000, 60000);
+    assert_int_equal(c.bytes[RELAY_UP], 60000);
+    assert_int_equal(c.bytes[RELAY_DOWN], 60000);
+    /* the pace is at most a tenth of a second of traffic per read */
+    assert_true(c.reads[RELAY_UP] >= 60000 / 50000);
+    relay_set_rate(r, 0);
+    exchange(client, upstream, 100, 100);
+    close(client);
+    close(upstream);
+    relay_stop(r);
+    close(lfd);
+}
+
+static void a_refused_upstream_drops_the_connection(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    close(lfd); /* nothing listens there any more */
+    relay *r = NULL;
+    nx_err err;
+    assert_int_equal(relay_start(&r, port, &err), 0);
+    int client = connect_loopback(relay_port(r));
+    uint8_t b;
+    assert_true(recv(client, &b, 1, 0) <= 0);
+    relay_counts c;
+    relay_read_counts(r, &c);
+    assert_int_equal(c.accepted, 0);
+    close(client);
+    relay_stop(r);
+    relay_stop(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(counts_each_way_and_survives_reconnects),
+        cmocka_unit_test(paced_bytes_arrive_intact),
+        cmocka_unit_test(a_refused_upstream_drops_the_connection),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,269 @@
+/* The binary against real spawned servers: `--quick` must pass with every
+ * row verified, each injected fault must fail with exit 1 and one line
+ * naming what differed, bad usage exits 2, and no nats-server or temp dir
+ * outlives any of these runs.
+ *
+ *   test_run <binary> quick|faults|usage */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc_util.h"
+
+static const char *binary;
+static const char *servers_tmp; /* TMPDIR of the spawned servers */
+
+typedef struct outcome {
+    int status;
+    char *out, *err;
+    char results[128];
+} outcome;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc(1, (size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Runs the binary with args plus --results <fresh dir>; captures output. */
+static void run(outcome *o, const char *const *args)
+{
+    memset(o, 0, sizeof *o);
+    snprintf(o->results, sizeof o->results, "/tmp/nx-sync-results-XXXXXX");
+    assert_non_null(mkdtemp(o->results));
+    char out_path[192], err_path[192];
+    snprintf(out_path, sizeof out_path, "%s/stdout", o->results);
+    snprintf(err_path, sizeof err_path, "%s/stderr", o->results);
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = binary;
+    for (; args[n - 1] && n < 28; n++)
+        argv[n] = args[n - 1];
+    argv[n++] = "--results";
+    argv[n++] = o->results;
+    argv[n] = NULL;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(binary, (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    o->out = slurp(out_path);
+    o->err = slurp(err_path);
+    /* The janitor of the run is reparented to us; it must finish and leave
+     * no server and no server dir behind. */
+    assert_int_equal(proc_children_alive(15000, 0), 0);
+    assert_int_equal(dir_entries(servers_tmp), 0);
+}
+
+static void done(outcome *o)
+{
+    free(o->out);
+    free(o->err);
+    rm_rf(o->results);
+}
+
+/* Splits one CSV line into fields (RFC 4180 quotes); returns the count. */
+static int csv_fields(const char *line, char fields[][512], int max)
+{
+    int n = 0;
+    const char *p = line;
+    while (n < max) {
+        size_t len = 0;
+        if (*p == '"') {
+            p++;
+            while (*p && !(*p == '"' && p[1] != '"')) {
+                if (*p == '"')
+                    p++;
+                if (len < 511)
+                    fields[n][len++] = *p;
+                p++;
+            }
+            if (*p == '"')
+                p++;
+        } else {
+            while (*p && *p != ',' && *p != '\n') {
+                if (len < 511)
+                    fields[n][len++] = *p;
+                p++;
+            }
+        }
+        fields[n++][len] = '\0';
+        if (*p != ',')
+            break;
+        p++;
+    }
+    return n;
+}
+
+enum { COL_CASE = 3, COL_OP = 4, COL_COUNT = 9, COL_VERIFIED = 19, COL_NOTE = 20, NCOLS = 21 };
+
+static void quick_run_verifies_every_step(void **state)
+{
+    (void)state;
+    outcome o;
+    const char *args[] = {"--quick", NULL};
+    run(&o, args);
+    if (o.status != 0)
+        fail_msg("exit %d: %s", o.status, o.err);
+    const char *steps[] = {"Step 1:",
+                           "Step 2:",
+                           "Step 3:",
+                           "Step 4:",
+                           "Step 5:",
+                           "Node 789",
+                           "Catch-up after an outage",
+                           "Sync with 2 sourced",
+                           "Sync with 6 sourced",
+                           "Measurements (this run)",
+                           "all checks passed",
+                           "leaf NODES-HUB holds                                     12  [12 13 14 "
+                           "15 16 17 18 19 20 21 22 23]",
+                           "hub NODES-LEAF holds                                     10  [22 23 24 "
+                           "25 26 27 28 29 30 31]"};
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (strstr(o.out, steps[i]) == NULL)
+            fail_msg("stdout lacks '%s':\n%s", steps[i], o.out);
+
+    char path[192];
+    snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
+    char *csv = slurp(path);
+    const char *ops[] = {"seed_scenario",    "state_merge",        "catchup_after_outage",
+                         "sync_setup",       "link_idle",          "sync_hub_to_leaf",
+                         "sync_leaf_to_hub", "link_bytes_per_msg", "link_budget"};
+    int seen[sizeof ops / sizeof *ops] = {0};
+    int rows = 0;
+    static char fields[NCOLS + 2][512];
+    for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "run_id,", 7) == 0)
+            continue;
+        int n = csv_fields(line, fields, NCOLS + 2);
+        if (n != NCOLS)
+            fail_msg("a row with %d fields: %s", n, line);
+        rows++;
+        if (strcmp(fields[COL_VERIFIED], "yes") != 0)
+            fail_msg("unverified row: %s", line);
+        for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+            seen[i] += strcmp(fields[COL_OP], ops[i]) == 0;
+        if (strcmp(fields[COL_OP], "link_bytes_per_msg") == 0 ||
+            strcmp(fields[COL_OP], "link_idle") == 0)
+            assert_non_null(strstr(fields[COL_NOTE], "relay"));
+        if (strcmp(fields[COL_OP], "sync_hub_to_leaf") == 0)
+            assert_string_equal(fields[COL_COUNT], "2000");
+    }
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (seen[i] == 0)
+            fail_msg("no %s row in %s", ops[i], path);
+    /* seed 3, state 2, outage 3, and per stream count: setup 1, idle 2, sync 2,
+     * link bytes 4, budget 4 */
+    assert_int_equal(rows, 3 + 2 + 3 + 2 * 13);
+    free(csv);
+    done(&o);
+}
+
+static void expect_failure(const char *fault, const char *says)
+{
+    outcome o;
+    const char *args[] = {"--quick", "--inject-fault", fault, NULL};
+    run(&o, args);
+    if (o.status != 1)
+        fail_msg("--inject-fault %s: exit %d, expected 1: %s", fault, o.status, o.err);
+    if (strstr(o.err, says) == NULL)
+        fail_msg("--inject-fault %s: stderr lacks '%s':\n%s", fault, says, o.err);
+    assert_null(strstr(o.out, "all checks passed"));
+    done(&o);
+}
+
+static void seed_order_fault_fails_and_dumps_both_copies(void **state)
+{
+    (void)state;
+    expect_failure("seed-order", "seed step 1: the hub's NODES-HUB: point 2 is n.hub.123.value "
+                                 "= '14'");
+    expect_failure("seed-order", "NODES-HUB on the hub: 4 messages");
+}
+
+static void sync_content_fault_fails(void **state)
+{
+    (void)state;
+    expect_failure("sync-content", "(corrupt)");
+}
+
+static void state_merge_fault_fails(void **state)
+{
+    (void)state;
+    expect_failure("state-merge", "node 789 merged on the hub: value is '40' from hub, "
+                                  "expected '41' from leaf");
+}
+
+static void usage_errors_exit_2_without_servers(void **state)
+{
+    (void)state;
+    const char *cases[][4] = {
+        {"--url", "nats://127.0.0.1:4222", NULL, "--url is not supported"},
+        {"--hub-url", "nats://127.0.0.1:4222", NULL, "not supported yet"},
+        {"--streams", "5", NULL, "5 is odd"},
+        {"--count", "many", NULL, "--count"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        outcome o;
+        run(&o, cases[i]);
+        assert_int_equal(o.status, 2);
+        if (strstr(o.err, cases[i][3]) == NULL)
+            fail_msg("stderr lacks '%s': %s", cases[i][3], o.err);
+        assert_string_equal(o.out, "");
+        done(&o);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_run <binary> quick|faults|usage\n");
+        return 2;
+    }
+    binary = argv[1];
+    proc_become_subreaper();
+    servers_tmp = test_tmpdir();
+    const struct CMUnitTest quick[] = {cmocka_unit_test(quick_run_verifies_every_step)};
+    const struct CMUnitTest faults[] = {
+        cmocka_unit_test(seed_order_fault_fails_and_dumps_both_copies),
+        cmocka_unit_test(state_merge_fault_fails),
+        cmocka_unit_test(sync_content_fault_fails),
+    };
+    const struct CMUnitTest usage[] = {cmocka_unit_test(usage_errors_exit_2_without_servers)};
+    int rc;
+    if (strcmp(argv[2], "quick") == 0)
+        rc = cmocka_run_group_tests(quick, NULL, NULL);
+    else if (strcmp(argv[2], "faults") == 0)
+        rc = cmocka_run_group_tests(faults, NULL, NULL);
+    else
+        rc = cmocka_run_group_tests(usage, NULL, NULL);
+    int left = dir_entries(servers_tmp);
+    rm_rf(servers_tmp);
+    return rc != 0 || left != 0;
+}
