@@ -198,12 +198,17 @@ static int link_rows(run_ctx *c, const sync_path *p, const char *cs, const sync_
         row.seconds = tot->window_s;
         row.bytes = (int64_t)tot->link.bytes[d];
         row.verified = true;
+        char chatter[128];
+        if (idle)
+            snprintf(chatter, sizeof chatter,
+                     "after taking out the idle chatter of the window (%.1f B/s)", ib);
+        else
+            snprintf(chatter, sizeof chatter, "with the idle chatter of the window in it");
         snprintf(note, sizeof note,
                  "%s bytes counted by a relay on the leafnode link (TCP payload; IP/TCP headers "
-                 "extra) while syncing %s: %.1f B/point raw, %.1f B/point after taking out the "
-                 "idle chatter of the window (%.1f B/s), %.2f B per payload byte (%zu B point); "
-                 "the hub's /leafz counted %s%.1f B/point (payload only)",
-                 dir_arrow((relay_dir)d), p->name, raw, net, ib,
+                 "extra) while syncing %s: %.1f B/point raw, %.1f B/point %s, %.2f B per payload "
+                 "byte (%zu B point); the hub's /leafz counted %s%.1f B/point (payload only)",
+                 dir_arrow((relay_dir)d), p->name, raw, net, chatter,
                  tot->point_bytes ? net / (double)tot->point_bytes : 0, tot->point_bytes,
                  tot->leafz_ok ? "" : "(unavailable) ", lz);
         row.note = note;

@@ -35,7 +35,8 @@ static const nx_cli_option own[] = {
     {"streams", "N[,N...]", OPT_STREAMS,
      "sourced streams in total, half each way, each even, 2..120 (default 2,60; --quick 2,6)"},
     {"link-rate", "KBIT[,KBIT...]", OPT_LINK_RATE,
-     "also pace the link to each rate and measure sync and catch-up there (default: none)"},
+     "then pace the link to each rate and measure sync and catch-up there; 0 for none "
+     "(default 20,100; --quick 0)"},
     {"paced-count", "N", OPT_PACED_COUNT,
      "points per direction and outage on a paced link (default 200; --quick 40)"},
     {"hub-url", "URL", OPT_HUB_URL, "an existing hub (not supported yet: refused)"},
@@ -71,8 +72,16 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
                                o->streams[i]);
         return 0;
     case OPT_LINK_RATE:
-        return nx_parse_long_list("link-rate", arg, 1, 1000000, o->link_rates, &o->nlink_rates,
-                                  err);
+        o->link_rate_set = true;
+        if (nx_parse_long_list("link-rate", arg, 0, 1000000, o->link_rates, &o->nlink_rates, err) !=
+            0)
+            return -1;
+        for (size_t i = 0; i < o->nlink_rates; i++)
+            if (o->link_rates[i] == 0 && o->nlink_rates > 1)
+                return nx_fail(err, "--link-rate: 0 (no paced runs) must stand alone");
+        if (o->link_rates[0] == 0)
+            o->nlink_rates = 0;
+        return 0;
     case OPT_PACED_COUNT:
         o->paced_set = true;
         return nx_parse_long("paced-count", arg, 1, 1000000, &o->paced_count, err);
@@ -143,7 +152,10 @@ nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
             "scenario step by step (with the leaf shut down and restarted), sync throughput and\n"
             "latency each way, catch-up after an outage, the bytes the link carries per point and\n"
             "when idle (counted by a relay on the link), scaling to many sourced streams, a\n"
-            "link budget at 20 and 100 kbit/s, and a node's state merged from both sides.",
+            "link budget at 20 and 100 kbit/s, sync and catch-up on a link paced to those rates,\n"
+            "and a node's state merged from both sides. --payload is the data of a synced point\n"
+            "(an 8-byte index, then filler; 8..4096). Refused here: --url, --cluster,\n"
+            "--replicas 3 and --storage memory.",
         .default_count = DEFAULT_COUNT,
         .default_payload = DEFAULT_PAYLOAD,
         .options = own,
@@ -158,6 +170,9 @@ nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
     o->streams[1] = 60;
     o->nstreams = 2;
     o->paced_count = DEFAULT_PACED;
+    o->link_rates[0] = 20;
+    o->link_rates[1] = 100;
+    o->nlink_rates = 2;
     nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
     if (r != NX_CLI_RUN)
         return r;
@@ -174,6 +189,8 @@ nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
             o->paced_count = QUICK_PACED;
         if (!o->streams_set)
             o->streams[1] = 6;
+        if (!o->link_rate_set)
+            o->nlink_rates = 0;
     }
     return NX_CLI_RUN;
 }

@@ -28,7 +28,7 @@ typedef struct sync_opts {
     long paced_count;
     const char *hub_url, *leaf_url;
     sync_fault fault;
-    bool idle_set, outage_set, streams_set, paced_set;
+    bool idle_set, outage_set, streams_set, paced_set, link_rate_set;
 } sync_opts;
 
 /* Parses argv. NX_CLI_USAGE leaves one line in err (exit 2). */

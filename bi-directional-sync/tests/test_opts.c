@@ -32,7 +32,10 @@ static void defaults(void **state)
     assert_int_equal(o.nstreams, 2);
     assert_int_equal(o.streams[0], 2);
     assert_int_equal(o.streams[1], 60);
-    assert_int_equal(o.nlink_rates, 0);
+    assert_int_equal(o.nlink_rates, 2);
+    assert_int_equal(o.link_rates[0], 20);
+    assert_int_equal(o.link_rates[1], 100);
+    assert_int_equal(o.paced_count, 200);
     assert_int_equal(o.fault, FAULT_NONE);
 }
 
@@ -46,6 +49,13 @@ static void quick_lowers_only_unset_defaults(void **state)
     assert_int_equal(o.idle_seconds, 2);
     assert_int_equal(o.outage_count, 500);
     assert_int_equal(o.streams[1], 6);
+    assert_int_equal(o.nlink_rates, 0);
+    assert_int_equal(o.paced_count, 40);
+    assert_int_equal(PARSE(&o, &err, "--quick", "--link-rate", "300"), NX_CLI_RUN);
+    assert_int_equal(o.nlink_rates, 1);
+    assert_int_equal(o.link_rates[0], 300);
+    assert_int_equal(PARSE(&o, &err, "--link-rate", "0"), NX_CLI_RUN);
+    assert_int_equal(o.nlink_rates, 0);
     assert_int_equal(PARSE(&o, &err, "--quick", "--count", "77", "--idle-seconds", "5", "--streams",
                            "4", "--outage-count", "9"),
                      NX_CLI_RUN);
@@ -97,7 +107,9 @@ static void refusals(void **state)
     assert_int_equal(PARSE(&o, &err, "--idle-seconds", "0"), NX_CLI_USAGE);
     assert_int_equal(PARSE(&o, &err, "--idle-seconds", "1.5"), NX_CLI_USAGE);
     assert_int_equal(PARSE(&o, &err, "--outage-count", "x"), NX_CLI_USAGE);
-    assert_int_equal(PARSE(&o, &err, "--link-rate", "0"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--link-rate", "0,20"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "must stand alone"));
+    assert_int_equal(PARSE(&o, &err, "--link-rate", "-5"), NX_CLI_USAGE);
     assert_int_equal(PARSE(&o, &err, "--inject-fault", "everything"), NX_CLI_USAGE);
     assert_non_null(strstr(err.msg, "seed-order, sync-content, state-merge"));
     assert_int_equal(PARSE(&o, &err, "--hub-url", ""), NX_CLI_USAGE);

@@ -3,7 +3,7 @@
  * naming what differed, bad usage exits 2, and no nats-server or temp dir
  * outlives any of these runs.
  *
- *   test_run <binary> quick|faults|usage */
+ *   test_run <binary> quick|faults|paced|usage */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,7 +186,40 @@ static void quick_run_verifies_every_step(void **state)
     done(&o);
 }
 
-static void expect_failure(const char *fault, const char *says)
+static void paced_link_runs_verify(void **state)
+{
+    (void)state;
+    outcome o;
+    const char *args[] = {"--quick", "--streams",   "2",   "--idle-seconds",
+                          "1",       "--link-rate", "400", "--paced-count",
+                          "30",      NULL};
+    run(&o, args);
+    if (o.status != 0)
+        fail_msg("exit %d: %s", o.status, o.err);
+    assert_non_null(strstr(o.out, "Link paced to 400 kbit/s each way"));
+    char path[192];
+    snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
+    char *csv = slurp(path);
+    const char *want[] = {"sync_setup", "sync_hub_to_leaf", "sync_leaf_to_hub",
+                          "link_bytes_per_msg", "catchup_after_outage"};
+    static char fields[NCOLS + 2][512];
+    int seen[5] = {0};
+    for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
+        if (csv_fields(line, fields, NCOLS + 2) != NCOLS ||
+            strstr(fields[COL_CASE], "link=400kbit") == NULL)
+            continue;
+        assert_string_equal(fields[COL_VERIFIED], "yes");
+        for (int i = 0; i < 5; i++)
+            seen[i] += strcmp(fields[COL_OP], want[i]) == 0;
+    }
+    for (int i = 0; i < 5; i++)
+        if (seen[i] == 0)
+            fail_msg("no paced %s row", want[i]);
+    free(csv);
+    done(&o);
+}
+
+static void expect_failure(const char *fault, const char *says, const char *also)
 {
     outcome o;
     const char *args[] = {"--quick", "--inject-fault", fault, NULL};
@@ -195,6 +228,8 @@ static void expect_failure(const char *fault, const char *says)
         fail_msg("--inject-fault %s: exit %d, expected 1: %s", fault, o.status, o.err);
     if (strstr(o.err, says) == NULL)
         fail_msg("--inject-fault %s: stderr lacks '%s':\n%s", fault, says, o.err);
+    if (also && strstr(o.err, also) == NULL)
+        fail_msg("--inject-fault %s: stderr lacks '%s':\n%s", fault, also, o.err);
     assert_null(strstr(o.out, "all checks passed"));
     done(&o);
 }
@@ -202,22 +237,23 @@ static void expect_failure(const char *fault, const char *says)
 static void seed_order_fault_fails_and_dumps_both_copies(void **state)
 {
     (void)state;
-    expect_failure("seed-order", "seed step 1: the hub's NODES-HUB: point 2 is n.hub.123.value "
-                                 "= '14'");
-    expect_failure("seed-order", "NODES-HUB on the hub: 4 messages");
+    expect_failure("seed-order",
+                   "seed step 1: the hub's NODES-HUB: point 2 is n.hub.123.value = '14'",
+                   "NODES-HUB on the hub: 4 messages");
 }
 
 static void sync_content_fault_fails(void **state)
 {
     (void)state;
-    expect_failure("sync-content", "(corrupt)");
+    expect_failure("sync-content", "(corrupt)", NULL);
 }
 
 static void state_merge_fault_fails(void **state)
 {
     (void)state;
-    expect_failure("state-merge", "node 789 merged on the hub: value is '40' from hub, "
-                                  "expected '41' from leaf");
+    expect_failure("state-merge",
+                   "node 789 merged on the hub: value is '40' from hub, expected '41' from leaf",
+                   NULL);
 }
 
 static void usage_errors_exit_2_without_servers(void **state)
@@ -243,7 +279,7 @@ static void usage_errors_exit_2_without_servers(void **state)
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: test_run <binary> quick|faults|usage\n");
+        fprintf(stderr, "usage: test_run <binary> quick|faults|paced|usage\n");
         return 2;
     }
     binary = argv[1];
@@ -255,12 +291,15 @@ int main(int argc, char **argv)
         cmocka_unit_test(state_merge_fault_fails),
         cmocka_unit_test(sync_content_fault_fails),
     };
+    const struct CMUnitTest paced[] = {cmocka_unit_test(paced_link_runs_verify)};
     const struct CMUnitTest usage[] = {cmocka_unit_test(usage_errors_exit_2_without_servers)};
     int rc;
     if (strcmp(argv[2], "quick") == 0)
         rc = cmocka_run_group_tests(quick, NULL, NULL);
     else if (strcmp(argv[2], "faults") == 0)
         rc = cmocka_run_group_tests(faults, NULL, NULL);
+    else if (strcmp(argv[2], "paced") == 0)
+        rc = cmocka_run_group_tests(paced, NULL, NULL);
     else
         rc = cmocka_run_group_tests(usage, NULL, NULL);
     int left = dir_entries(servers_tmp);
