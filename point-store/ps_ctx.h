@@ -47,7 +47,6 @@ typedef struct ps_ctx {
     long long store_baseline; /* store bytes before the workload stream */
     /* p50 of each round, per method and history depth, for the ratios. */
     double *round_p50[PS_NMETHODS][NX_LIST_MAX];
-    double p99[PS_NMETHODS][NX_LIST_MAX];
 } ps_ctx;
 
 /* Opens the run (results, deployment, connection). */

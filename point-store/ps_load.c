@@ -301,14 +301,19 @@ int ps_load_to_depth(ps_ctx *c, long depth, nx_err *err)
              "prepared INSERT, %d rows per transaction, WAL synchronous=NORMAL, index "
              "(node,prop,time); rows verified",
              PS_SQLITE_TX_ROWS);
-    char kv_target[96];
-    snprintf(kv_target, sizeof kv_target, "kv %s (async)", c->bucket);
-    return report_write(c, depth, "stream (async)", "stream", "js_publish_async", "jetstream",
-                        &stream_w, note_js, err) ||
-                   report_write(c, depth, kv_target, "kv", "js_publish_async", "jetstream", &kv_w,
-                                note_js, err) ||
-                   report_write(c, depth, "sqlite (transactions)", "sqlite", "sqlite_insert",
-                                "sqlite", &sql_w, note_sql, err)
-               ? -1
-               : 0;
+    char kv_label[96];
+    snprintf(kv_label, sizeof kv_label, "kv %s (async)", c->bucket);
+    const struct {
+        const char *label, *target, *op, *store, *note;
+        const write_result *w;
+    } rows[] = {
+        {"stream (async)", "stream", "js_publish_async", "jetstream", note_js, &stream_w},
+        {kv_label, "kv", "js_publish_async", "jetstream", note_js, &kv_w},
+        {"sqlite (transactions)", "sqlite", "sqlite_insert", "sqlite", note_sql, &sql_w},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        if (report_write(c, depth, rows[i].label, rows[i].target, rows[i].op, rows[i].store,
+                         rows[i].w, rows[i].note, err) != 0)
+            return -1;
+    return 0;
 }

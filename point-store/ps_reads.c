@@ -135,7 +135,6 @@ int ps_read_depth(ps_ctx *c, size_t di, nx_err *err)
         printf("  %-22s %12s %9s %12s %9s\n", "read state", "p50 us", "p99 us", "reads/s",
                "checked");
     for (int m = 0; m < PS_NMETHODS && rc == 0; m++) {
-        c->p99[m][di] = (double)nx_hist_percentile(runs[m].all, 0.99);
         rc = emit_row(c, (ps_method)m, di, &runs[m], err);
     }
     if (rc == 0 && !ps_quiet(c))

@@ -107,6 +107,34 @@ fault-cas)
   expect_one_err_line
   expect_err 'point-store: compare-and-set: the counter gained 20, the model expects 21 (2 writers x 10 increments)'
   ;;
+url)
+  # A server this script owns stands in for an existing deployment: the run
+  # must leave no stream, KV bucket or consumer on it, on success or failure.
+  server=${NATS_SERVER:-$(command -v nats-server)}
+  mkdir -p "$work/ports"
+  "$server" -js -sd "$work/js" -a 127.0.0.1 -p -1 -m -1 --ports_file_dir "$work/ports" \
+    >"$work/server.log" 2>&1 &
+  server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null' EXIT
+  for _ in $(seq 100); do
+    ports=$(cat "$work/ports/"*.ports 2>/dev/null) && [[ $ports == *monitoring* ]] && break
+    sleep 0.05
+  done
+  url=$(grep -o 'nats://[0-9.]*:[0-9]*' <<<"$ports" | head -1)
+  mon=$(grep -o 'http://[0-9.]*:[0-9]*' <<<"$ports" | head -1)
+  [[ -n $url && -n $mon ]] || fail "the test server did not start: $(cat "$work/server.log")"
+  run 0 "${small[@]}" --url "$url"
+  expect_out "on $url"
+  expect_out 'not measured: the server is not ours (--url)'
+  run 1 "${small[@]}" --url "$url" --inject-fault tombstone
+  expect_err 'point-store: tombstone:'
+  jsz=$(curl -s "$mon/jsz")
+  for zero in '"streams": 0' '"consumers": 0' '"messages": 0'; do
+    [[ $jsz == *"$zero"* ]] || fail "the deployment keeps what the runs created: $jsz"
+  done
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null
+  ;;
 usage)
   run 2 --node 'a.b'
   expect_one_err_line
