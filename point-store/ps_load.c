@@ -293,10 +293,14 @@ int ps_load_to_depth(ps_ctx *c, long depth, nx_err *err)
                "  %-22s %12s %9s %12s\n",
                depth, c->opts.nodes, c->opts.props, b.from + 1, depth, "write", "points", "seconds",
                "points/s");
-    char note_js[160], note_sql[160];
+    char note_js[160], note_kv[200], note_sql[160];
     snprintf(note_js, sizeof note_js,
              "js_PublishAsync window %d, updates %ld..%ld of every subject; counts verified",
              PS_ASYNC_WINDOW, b.from + 1, depth);
+    snprintf(note_kv, sizeof note_kv,
+             "js_PublishAsync to $KV.%s.<node>.<prop> (what kvStore_Put sends; bucket history "
+             "1) window %d, updates %ld..%ld of every key; counts verified",
+             c->bucket, PS_ASYNC_WINDOW, b.from + 1, depth);
     snprintf(note_sql, sizeof note_sql,
              "prepared INSERT, %d rows per transaction, WAL synchronous=NORMAL, index "
              "(node,prop,time); rows verified",
@@ -308,7 +312,7 @@ int ps_load_to_depth(ps_ctx *c, long depth, nx_err *err)
         const write_result *w;
     } rows[] = {
         {"stream (async)", "stream", "js_publish_async", "jetstream", note_js, &stream_w},
-        {kv_label, "kv", "js_publish_async", "jetstream", note_js, &kv_w},
+        {kv_label, "kv", "js_publish_async", "jetstream", note_kv, &kv_w},
         {"sqlite (transactions)", "sqlite", "sqlite_insert", "sqlite", note_sql, &sql_w},
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)

@@ -11,7 +11,9 @@
  *   state_sqlite            the SQLite baseline, query seek or group_by
  *
  * Direct get and KV need the prop names (a schema the reader knows); info +
- * get-last and the consumer discover them from the stream. */
+ * get-last and the consumer discover them from the stream. The consumer
+ * learns how many heads to expect only from a first message, so a node
+ * without any subject costs it a timeout (workload nodes always have some). */
 #ifndef PS_READ_H
 #define PS_READ_H
 
