@@ -127,6 +127,14 @@ int nx_parse_long_list(const char *opt, const char *arg, long min, long max, lon
     return 0;
 }
 
+static bool is_hidden(const nx_cli_spec *spec, const char *name)
+{
+    for (const char *const *h = spec->hidden; h && *h; h++)
+        if (strcmp(*h, name) == 0)
+            return true;
+    return false;
+}
+
 static void print_help(const nx_cli_spec *spec)
 {
     printf("Usage: %s [OPTIONS]\n\n%s\n\nOptions:\n", spec->prog, spec->summary);
@@ -139,6 +147,8 @@ static void print_help(const nx_cli_spec *spec)
     }
     for (size_t i = 0; i < NSHARED; i++) {
         const nx_cli_option *op = &shared[i];
+        if (is_hidden(spec, op->name))
+            continue;
         char left[64], help[256];
         snprintf(left, sizeof left, "--%s%s%s", op->name, op->arg_name ? " " : "",
                  op->arg_name ? op->arg_name : "");
@@ -238,10 +248,13 @@ nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_op
         return NX_CLI_USAGE;
     }
     size_t k = 0;
-    for (size_t i = 0; i < NSHARED; i++, k++)
-        longopts[k] =
+    for (size_t i = 0; i < NSHARED; i++) {
+        if (is_hidden(spec, shared[i].name))
+            continue;
+        longopts[k++] =
             (struct option){shared[i].name, shared[i].arg_name ? required_argument : no_argument,
                             NULL, shared[i].id};
+    }
     for (size_t i = 0; i < spec->noptions; i++, k++)
         longopts[k] = (struct option){spec->options[i].name,
                                       spec->options[i].arg_name ? required_argument : no_argument,

@@ -57,6 +57,10 @@ typedef struct nx_cli_spec {
      * set to a line naming the option. */
     int (*handle)(void *ctx, int id, const char *arg, nx_err *err);
     void *ctx;
+    /* Shared options this experiment has no use for (NULL-terminated long
+     * names, e.g. {"count", NULL}): not offered, not in --help, and refused
+     * as unknown. */
+    const char *const *hidden;
 } nx_cli_spec;
 
 typedef enum {

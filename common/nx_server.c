@@ -578,3 +578,11 @@ long long nx_server_store_bytes(const nx_server *s)
     int fd = open(s->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     return fd < 0 ? 0 : tree_bytes(fd);
 }
+
+long long nx_server_stream_bytes(const nx_server *s, const char *stream)
+{
+    char path[PATH_MAX + 512];
+    snprintf(path, sizeof path, "%s/jetstream/$G/streams/%s", s->store_dir, stream);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return fd < 0 ? 0 : tree_bytes(fd);
+}

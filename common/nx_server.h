@@ -82,4 +82,9 @@ int nx_free_port(void);
 /* Bytes under the store dir (file storage footprint). */
 long long nx_server_store_bytes(const nx_server *s);
 
+/* Bytes of one file-storage stream of the global account: its directory
+ * under the store dir (messages, index, consumers), without the server's
+ * other files. 0 when it has none (memory storage, another server). */
+long long nx_server_stream_bytes(const nx_server *s, const char *stream);
+
 #endif

@@ -44,8 +44,10 @@ static int run(ps_ctx *c, nx_err *err)
     if (ps_tombstones_run(c, err) != 0 || ps_footprint_run(c, err) != 0 ||
         ps_cas_phase(c, err) != 0)
         return -1;
-    if (!ps_quiet(c))
-        printf("All checks passed. Rows appended to %s\n", nx_results_path(c->run.results));
+    if (!ps_quiet(c)) {
+        const char *csv = nx_results_path(c->run.results);
+        printf("All checks passed.%s%s\n", csv[0] ? " Rows appended to " : "", csv);
+    }
     return 0;
 }
 

@@ -43,8 +43,7 @@ typedef struct ps_ctx {
     char (*prop_names)[PS_NAME_MAX];
     const char **props;
     ps_reader reader;
-    long loaded;              /* updates per prop written so far */
-    long long store_baseline; /* store bytes before the workload stream */
+    long loaded; /* updates per prop written so far */
     /* p50 of each round, per method and history depth, for the ratios. */
     double *round_p50[PS_NMETHODS][NX_LIST_MAX];
 } ps_ctx;

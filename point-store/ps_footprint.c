@@ -7,23 +7,25 @@
 #include "nx_conn.h"
 #include "nx_stream.h"
 
-static long long store_bytes(const ps_ctx *c)
+/* The workload stream's own directory on every spawned server that holds a
+ * copy: messages, indexes and consumer state, nothing else. */
+static long long stream_bytes(const ps_ctx *c)
 {
-    long long total = c->run.server ? nx_server_store_bytes(c->run.server) : 0;
+    long long total = c->run.server ? nx_server_stream_bytes(c->run.server, c->stream) : 0;
     for (int i = 0; i < c->run.cluster.n; i++)
-        total += nx_server_store_bytes(c->run.cluster.node[i]);
+        total += nx_server_stream_bytes(c->run.cluster.node[i], c->stream);
     return total;
 }
 
 /* The server writes message blocks from a buffer shortly after the ack:
  * wait until the size stops changing (at most 5 s). */
-static long long settled_store_bytes(const ps_ctx *c)
+static long long settled_stream_bytes(const ps_ctx *c)
 {
-    long long last = store_bytes(c);
+    long long last = stream_bytes(c);
     for (int i = 0; i < 25; i++) {
         struct timespec ts = {0, 200 * 1000000L};
         nanosleep(&ts, NULL);
-        long long now = store_bytes(c);
+        long long now = stream_bytes(c);
         if (now == last)
             break;
         last = now;
@@ -68,7 +70,7 @@ int ps_footprint_run(ps_ctx *c, nx_err *err)
                        (long long)rows, c->stream, (unsigned long long)st.msgs);
     long long sql_bytes = nx_sqlite_bytes(&c->db.sql, true);
     const char *why = no_disk_reason(c);
-    long long js_bytes = why ? -1 : settled_store_bytes(c) - c->store_baseline;
+    long long js_bytes = why ? -1 : settled_stream_bytes(c);
     int copies = c->run.cluster.n ? (int)c->opts.common.replicas : 1;
     double points = (double)st.msgs;
 
@@ -78,9 +80,8 @@ int ps_footprint_run(ps_ctx *c, nx_err *err)
                  (unsigned long long)st.bytes);
     else
         snprintf(js_note, sizeof js_note,
-                 "store dir(s) of the spawned server(s) after the KV bucket was deleted, minus "
-                 "their size before the stream; %d cop%s; %.1f bytes/point per copy; stream "
-                 "info bytes=%llu",
+                 "the stream's directory in the store dir of each spawned server holding it; "
+                 "%d cop%s; %.1f bytes/point per copy; stream info bytes=%llu",
                  copies, copies == 1 ? "y" : "ies", (double)js_bytes / (double)copies / points,
                  (unsigned long long)st.bytes);
     snprintf(sql_note, sizeof sql_note,

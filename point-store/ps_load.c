@@ -63,10 +63,6 @@ int ps_workload_open(ps_ctx *c, nx_err *err)
                        "--payload %ld: a point is %zu bytes, more than the server's "
                        "max_payload of %lld bytes",
                        o->payload, ps_model_point_cap(&c->model), (long long)max_payload);
-    if (c->run.server)
-        c->store_baseline = nx_server_store_bytes(c->run.server);
-    for (int i = 0; i < c->run.cluster.n; i++)
-        c->store_baseline += nx_server_store_bytes(c->run.cluster.node[i]);
 
     char subjects[NX_SUBJECT_MAX];
     nx_run_stream_name(&c->run, "NODES", c->stream, sizeof c->stream);

@@ -201,6 +201,22 @@ static void help_and_version_stop(void **state)
     assert_int_equal(short_h, NX_CLI_DONE);
 }
 
+static void hidden_shared_option(void **state)
+{
+    (void)state;
+    static const char *const hidden[] = {"count", NULL};
+    nx_cli_spec s = spec();
+    s.hidden = hidden;
+    nx_opts o;
+    nx_opts_init(&o, &s);
+    nx_err err = {{0}};
+    char *argv[] = {"tsd", "--count", "5", NULL};
+    nx_cli_result r = nx_cli_parse(3, argv, &s, &o, &err);
+    expect_usage(r, &err, "unknown option '--count'");
+    char *ok[] = {"tsd", "--payload", "5", NULL};
+    assert_int_equal(nx_cli_parse(3, ok, &s, &o, &err), NX_CLI_RUN);
+}
+
 static void double_parser(void **state)
 {
     (void)state;
@@ -227,6 +243,7 @@ int main(void)
         cmocka_unit_test(rejects_bad_choices),
         cmocka_unit_test(rejects_bad_lists),
         cmocka_unit_test(help_and_version_stop),
+        cmocka_unit_test(hidden_shared_option),
         cmocka_unit_test(double_parser),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -126,6 +126,9 @@ static void restart_keeps_store_and_port(void **state)
     assert_int_equal(nx_stream_state_get(js, "KEEP", &st, &err), 0);
     assert_int_equal(st.msgs, 3);
     assert_true(nx_server_store_bytes(s) > 0);
+    long long stream = nx_server_stream_bytes(s, "KEEP");
+    assert_true(stream > 0 && stream <= nx_server_store_bytes(s));
+    assert_int_equal(nx_server_stream_bytes(s, "NONE"), 0);
     jsCtx_Destroy(js);
     natsConnection_Destroy(nc);
     nx_server_destroy(s);

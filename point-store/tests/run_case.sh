@@ -142,7 +142,7 @@ usage)
   run 2 --history 10,1
   expect_err 'must increase'
   run 2 --count 5
-  expect_err '--count is not used'
+  expect_err "unknown option '--count'"
   run 2 --inject-fault everything
   expect_err 'allowed: seed, tombstone, cas'
   run 2 --replicas 3

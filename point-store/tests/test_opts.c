@@ -71,7 +71,7 @@ static void bad_input_is_one_line(void **state)
         {"--reads", "-1", "out of range"},
         {"--cas-count", "", "not a whole number"},
         {"--inject-fault", "all", "allowed: seed, tombstone, cas"},
-        {"--count", "5", "--count is not used"},
+        {"--count", "5", "unknown option '--count'"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         err.msg[0] = '\0';
