@@ -279,14 +279,14 @@ static int check_safe(const ps_ctx *c, const ps_cas_result *r, nx_err *err)
     if (r->final - r->start != want) {
         long lost = lost_updates(c, r);
         char known[200] = "";
-        /* nats-io/nats-server#4320: a replicated stream checked the
+        /* nats-io/nats-server#4319: a replicated stream checked the
          * expectation before proposing, so racing publishes could both pass
          * (fixed in 2.9.21). */
         if (lost > 0 && c->opts.common.replicas > 1 &&
             !nx_version_at_least(c->run.server_version, 2, 9, 21))
             snprintf(known, sizeof known,
                      "; nats-server %s does not serialize expected-last-subject-sequence on a "
-                     "replicated stream (nats-io/nats-server#4320, fixed in 2.9.21)",
+                     "replicated stream (nats-io/nats-server#4319, fixed in 2.9.21)",
                      c->run.server_version);
         return nx_fail(err,
                        "compare-and-set: the counter gained %ld, the model expects %ld (%d "
