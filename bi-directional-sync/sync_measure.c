@@ -186,11 +186,14 @@ int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t
         if (env->fault == FAULT_SYNC_CONTENT && i == corrupt_at)
             buf[n - 1] ^= 0x5a;
         *point_bytes = n;
-        s = js_PublishAsync(js, p->subject[k], buf, (int)n, NULL);
+        if (env->one_by_one)
+            s = js_Publish(NULL, js, p->subject[k], buf, (int)n, NULL, NULL);
+        else
+            s = js_PublishAsync(js, p->subject[k], buf, (int)n, NULL);
         if ((i & 1023) == 0)
             nx_progress_update(&prog, i);
     }
-    if (s == NATS_OK) {
+    if (s == NATS_OK && !env->one_by_one) {
         jsPubOptions po;
         jsPubOptions_Init(&po);
         po.MaxWait = 60000;

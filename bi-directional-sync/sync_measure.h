@@ -23,6 +23,9 @@ typedef struct sync_env {
     bool quiet;              /* no progress line */
     int timeout_ms;          /* for the destination to hold everything */
     sync_fault fault;
+    /* Publish each point and wait for its ack before the next, so latency
+     * is propagation alone rather than a burst's queue. */
+    bool one_by_one;
 } sync_env;
 
 typedef struct sync_sample {
@@ -42,9 +45,9 @@ typedef struct sync_sample {
 int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
                  nx_hist *latency, sync_sample *out, nx_err *err);
 
-/* Publishes count indexed points asynchronously, round robin over the
- * path's streams (stream k gets indexes 0, 1, ... of its own), and waits for
- * every ack. */
+/* Publishes count indexed points, round robin over the path's streams
+ * (stream k gets indexes 0, 1, ... of its own): asynchronously, or one by
+ * one when env says so; returns once every ack is in. */
 int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
                  double *seconds, size_t *point_bytes, nx_err *err);
 
