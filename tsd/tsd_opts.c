@@ -1,0 +1,195 @@
+#include "tsd_opts.h"
+
+#include <string.h>
+
+enum {
+    OPT_WINDOW = 1000,
+    OPT_VARIANT_WINDOW,
+    OPT_SERIES,
+    OPT_SYNC_COUNT,
+    OPT_FETCH_BATCH,
+    OPT_RANGE_POINTS,
+    OPT_RANGE_QUERIES,
+    OPT_RETENTION,
+    OPT_SQLITE_BATCH,
+    OPT_SEED,
+    OPT_NO_SQLITE,
+    OPT_INJECT_FAULT,
+};
+
+static const nx_cli_option own_options[] = {
+    {"window", "N[,N...]", OPT_WINDOW,
+     "js_PublishAsync windows (MaxPending) to sweep (default 256,1024,4096,16384)"},
+    {"variant-window", "N", OPT_VARIANT_WINDOW,
+     "window for the async variants that show where the time goes (default 4096)"},
+    {"series", "N", OPT_SERIES, "time series n.dev<k>.temp, 1 to 100000 (default 100; --quick 10)"},
+    {"sync-count", "N", OPT_SYNC_COUNT,
+     "points for the one-round-trip-per-point cases: js_Publish and SQLite one txn per point "
+     "(default --count)"},
+    {"fetch-batch", "N", OPT_FETCH_BATCH,
+     "pull fetch batch, 1 to 65536; max-ack-pending is set to twice it (default 1024)"},
+    {"range-points", "N", OPT_RANGE_POINTS,
+     "points of one series in the range query (default 100; --quick 10)"},
+    {"range-queries", "N", OPT_RANGE_QUERIES, "queries per range case and repeat (default 10)"},
+    {"retention", "L", OPT_RETENTION,
+     "max msgs per subject in the retention case; 10xL points go to each series "
+     "(default 1000; --quick 20)"},
+    {"sqlite-batch", "N", OPT_SQLITE_BATCH,
+     "points per transaction in batched SQLite inserts "
+     "(default 1000)"},
+    {"seed", "N", OPT_SEED, "seed of the generated point data (default: from the clock)"},
+    {"no-sqlite", NULL, OPT_NO_SQLITE, "skip the SQLite baseline"},
+    {"inject-fault", "KIND", OPT_INJECT_FAULT,
+     "corrupt a model on purpose to prove a check fails (exit 1): payload, count, range, "
+     "retention, sqlite"},
+};
+
+static const char *const fault_names[] = {
+    [TSD_FAULT_NONE] = "none",   [TSD_FAULT_PAYLOAD] = "payload",     [TSD_FAULT_COUNT] = "count",
+    [TSD_FAULT_RANGE] = "range", [TSD_FAULT_RETENTION] = "retention", [TSD_FAULT_SQLITE] = "sqlite",
+};
+
+const char *tsd_fault_name(tsd_fault f)
+{
+    return f <= TSD_FAULT_SQLITE ? fault_names[f] : "?";
+}
+
+static int parse_fault(const char *arg, tsd_fault *out, nx_err *err)
+{
+    for (int f = TSD_FAULT_PAYLOAD; f <= TSD_FAULT_SQLITE; f++)
+        if (strcmp(arg, fault_names[f]) == 0) {
+            *out = (tsd_fault)f;
+            return 0;
+        }
+    return nx_fail(err,
+                   "--inject-fault: '%s' is not allowed (allowed: payload, count, range, "
+                   "retention, sqlite)",
+                   arg);
+}
+
+static int handle(void *ctx, int id, const char *arg, nx_err *err)
+{
+    tsd_opts *o = ctx;
+    long seed = 0;
+    switch (id) {
+    case OPT_WINDOW:
+        return nx_parse_long_list("window", arg, 1, 1000000, o->windows, &o->nwindows, err);
+    case OPT_VARIANT_WINDOW:
+        return nx_parse_long("variant-window", arg, 1, 1000000, &o->variant_window, err);
+    case OPT_SERIES:
+        o->series_set = true;
+        return nx_parse_long("series", arg, 1, 100000, &o->series, err);
+    case OPT_SYNC_COUNT:
+        o->sync_count_set = true;
+        return nx_parse_long("sync-count", arg, 1, 100000000L, &o->sync_count, err);
+    case OPT_FETCH_BATCH:
+        return nx_parse_long("fetch-batch", arg, 1, 65536, &o->fetch_batch, err);
+    case OPT_RANGE_POINTS:
+        o->range_points_set = true;
+        return nx_parse_long("range-points", arg, 1, 10000000L, &o->range_points, err);
+    case OPT_RANGE_QUERIES:
+        return nx_parse_long("range-queries", arg, 1, 1000, &o->range_queries, err);
+    case OPT_RETENTION:
+        o->retention_set = true;
+        return nx_parse_long("retention", arg, 1, 1000000L, &o->retention, err);
+    case OPT_SQLITE_BATCH:
+        return nx_parse_long("sqlite-batch", arg, 1, 1000000L, &o->sqlite_batch, err);
+    case OPT_SEED:
+        if (nx_parse_long("seed", arg, 0, 0x7fffffffffffffffL, &seed, err) != 0)
+            return -1;
+        o->seed = (uint64_t)seed;
+        o->seed_set = true;
+        return 0;
+    case OPT_NO_SQLITE:
+        o->no_sqlite = true;
+        return 0;
+    case OPT_INJECT_FAULT:
+        return parse_fault(arg, &o->fault, err);
+    }
+    return nx_fail(err, "internal error: unhandled option %d", id);
+}
+
+static void set_defaults(tsd_opts *o)
+{
+    static const long windows[] = {256, 1024, 4096, 16384};
+    memcpy(o->windows, windows, sizeof windows);
+    o->nwindows = sizeof windows / sizeof *windows;
+    o->variant_window = 4096;
+    o->series = 100;
+    o->fetch_batch = 1024;
+    o->range_points = 100;
+    o->range_queries = 10;
+    o->retention = 1000;
+    o->sqlite_batch = 1000;
+}
+
+/* --quick lowers only what the user left alone. */
+static void apply_quick(tsd_opts *o)
+{
+    if (!o->base.quick)
+        return;
+    if (!o->base.count_set)
+        o->base.count = 2000;
+    if (!o->series_set)
+        o->series = 10;
+    if (!o->range_points_set)
+        o->range_points = 10;
+    if (!o->retention_set)
+        o->retention = 20;
+}
+
+static int check_combination(const tsd_opts *o, nx_err *err)
+{
+    if (o->base.payload < TSD_MIN_PAYLOAD)
+        return nx_fail(err,
+                       "--payload: %ld is too small for tsd (at least %ld: each point's data "
+                       "starts with its 8-byte index)",
+                       o->base.payload, TSD_MIN_PAYLOAD);
+    /* The range cases query a stream of count/10 points, and the empty range
+     * needs two points of a series with a gap between them. */
+    if (o->base.count < 40 * o->series)
+        return nx_fail(err,
+                       "--count %ld is too small for --series %ld (tsd needs at least 40 "
+                       "points per series, so --count %ld or more)",
+                       o->base.count, o->series, 40 * o->series);
+    return 0;
+}
+
+nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
+{
+    memset(o, 0, sizeof *o);
+    set_defaults(o);
+    nx_cli_spec spec = {
+        .prog = "tsd",
+        .summary =
+            "JetStream as a time-series store: insert rates for js_Publish (sync), "
+            "js_PublishAsync (a window sweep) and core publishes timed until stored (the "
+            "server's ingest ceiling), read-back with pull and ordered consumers, a time-range "
+            "query on one series among many, a per-subject retention limit, and SQLite (WAL) "
+            "on the same points. Every case is verified (counts, order, content).",
+        .default_count = TSD_DEFAULT_COUNT,
+        .default_payload = TSD_DEFAULT_PAYLOAD,
+        .options = own_options,
+        .noptions = sizeof own_options / sizeof *own_options,
+        .handle = handle,
+        .ctx = o,
+    };
+    nx_opts_init(&o->base, &spec);
+    nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
+    if (r != NX_CLI_RUN)
+        return r;
+    apply_quick(o);
+    nx_err local = {{0}};
+    if (check_combination(o, &local) != 0) {
+        nx_fail(err, "tsd: %s (see tsd --help)", local.msg);
+        return NX_CLI_USAGE;
+    }
+    return NX_CLI_RUN;
+}
+
+long tsd_opts_sync_count(const tsd_opts *o)
+{
+    if (o->sync_count_set)
+        return o->sync_count < o->base.count ? o->sync_count : o->base.count;
+    return o->base.count;
+}

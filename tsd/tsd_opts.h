@@ -1,0 +1,58 @@
+/* tsd's options: the shared ones (nx_cli) plus the experiment's own, with
+ * the values --quick lowers and the checks that tie options together. */
+#ifndef TSD_OPTS_H
+#define TSD_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nx_cli.h"
+
+/* What --inject-fault corrupts on purpose, so tests can prove that each
+ * verification is able to fail. */
+typedef enum {
+    TSD_FAULT_NONE = 0,
+    TSD_FAULT_PAYLOAD,   /* the verifier expects other data bytes */
+    TSD_FAULT_COUNT,     /* the model expects one point more than was written */
+    TSD_FAULT_RANGE,     /* the range model expects one point past the range */
+    TSD_FAULT_RETENTION, /* the retention model expects L+1 points per series */
+    TSD_FAULT_SQLITE,    /* the SQLite read-back expects other data bytes */
+} tsd_fault;
+
+typedef struct tsd_opts {
+    nx_opts base;
+    long windows[NX_LIST_MAX]; /* js_PublishAsync MaxPending values to sweep */
+    size_t nwindows;
+    long variant_window; /* window for the "where does the time go" variants */
+    long series;
+    long sync_count; /* points for one-round-trip-per-point cases; 0 = --count */
+    long fetch_batch;
+    long range_points;
+    long range_queries; /* queries per range case and repeat */
+    long retention;     /* max msgs per subject in the retention case */
+    long sqlite_batch;
+    uint64_t seed;
+    bool seed_set;
+    bool no_sqlite;
+    tsd_fault fault;
+    /* Which of the experiment's own options were given (--quick changes
+     * only the others). */
+    bool series_set, range_points_set, retention_set, sync_count_set;
+} tsd_opts;
+
+#define TSD_DEFAULT_COUNT 100000L
+#define TSD_DEFAULT_PAYLOAD 16L
+/* The data holds the point's global index (8 bytes) before its filler. */
+#define TSD_MIN_PAYLOAD 8L
+
+/* Parses argv into o. Returns NX_CLI_RUN, NX_CLI_DONE (--help/--version
+ * printed) or NX_CLI_USAGE with err holding the one line to print. */
+nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err);
+
+/* Points written by the one-round-trip-per-point cases. */
+long tsd_opts_sync_count(const tsd_opts *o);
+
+const char *tsd_fault_name(tsd_fault f);
+
+#endif

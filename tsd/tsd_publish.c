@@ -1,0 +1,158 @@
+#include "tsd_publish.h"
+
+#include <stdlib.h>
+
+#include "nx_conn.h"
+#include "nx_progress.h"
+#include "nx_stream.h"
+
+/* Core publishes carry no ack: the clock stops when the stream holds every
+ * point, which is how fast the server can ingest from one connection. */
+static int publish_core(tsd_ctx *ctx, tsd_writer *w, natsConnection *nc, int64_t *elapsed_ns,
+                        nx_err *err)
+{
+    const tsd_load *l = w->load;
+    nx_progress p;
+    nx_progress_start(&p, "core publish", l->count, ctx->opts->base.quiet);
+    int64_t t0 = nx_now_ns();
+    for (uint64_t k = 0; k < l->count; k++) {
+        const char *subject = tsd_writer_point(w, l->first_g + k);
+        natsStatus s = natsConnection_Publish(nc, subject, w->buf, (int)w->len);
+        if (s != NATS_OK) {
+            nx_progress_end(&p);
+            return nx_nats_fail(err, s, 0, "core publish of point %llu",
+                                (unsigned long long)(l->first_g + k));
+        }
+        nx_progress_update(&p, k + 1);
+    }
+    nx_progress_end(&p);
+    /* Assume no worse than 10k points/s before calling it lost. */
+    int timeout_ms = 60000 + (int)(l->count / 10);
+    if (nx_stream_wait_count(ctx->run->js, ctx->stream, l->first_g + l->count, 1, timeout_ms,
+                             err) != 0)
+        return nx_fail_wrap(err, "core publishes: ");
+    *elapsed_ns = nx_now_ns() - t0;
+    return 0;
+}
+
+/* The yardstick: nothing but building the point and js_Publish. */
+static int publish_plain(tsd_writer *w, jsCtx *js, int64_t *elapsed_ns, nx_err *err)
+{
+    const tsd_load *l = w->load;
+    int64_t t0 = nx_now_ns();
+    for (uint64_t k = 0; k < l->count; k++) {
+        const char *subject = tsd_writer_point(w, l->first_g + k);
+        jsErrCode jerr = 0;
+        natsStatus s = js_Publish(NULL, js, subject, w->buf, (int)w->len, NULL, &jerr);
+        if (s != NATS_OK)
+            return nx_nats_fail(err, s, jerr, "js_Publish of point %llu",
+                                (unsigned long long)(l->first_g + k));
+    }
+    *elapsed_ns = nx_now_ns() - t0;
+    return 0;
+}
+
+/* What tsd reports as js_publish_sync: the same loop, plus each ack checked
+ * (stream sequence) and timed, and the progress line. */
+static int publish_sync(tsd_ctx *ctx, tsd_writer *w, jsCtx *js, nx_hist *lat, int64_t *elapsed_ns,
+                        nx_err *err)
+{
+    const tsd_load *l = w->load;
+    nx_progress p;
+    nx_progress_start(&p, "js_Publish", l->count, ctx->opts->base.quiet);
+    int rc = 0;
+    int64_t t0 = nx_now_ns();
+    for (uint64_t k = 0; k < l->count && rc == 0; k++) {
+        uint64_t g = l->first_g + k;
+        const char *subject = tsd_writer_point(w, g);
+        jsPubAck *pa = NULL;
+        jsErrCode jerr = 0;
+        int64_t sent = nx_now_ns();
+        natsStatus s = js_Publish(&pa, js, subject, w->buf, (int)w->len, NULL, &jerr);
+        if (lat)
+            nx_hist_record(lat, nx_now_ns() - sent);
+        if (s != NATS_OK)
+            rc = nx_nats_fail(err, s, jerr, "js_Publish of point %llu", (unsigned long long)g);
+        else if (pa->Sequence != g + l->seq_base)
+            rc = nx_fail(err,
+                         "js_Publish of point %llu: acked at stream sequence %llu, expected "
+                         "%llu",
+                         (unsigned long long)g, (unsigned long long)pa->Sequence,
+                         (unsigned long long)(g + l->seq_base));
+        jsPubAck_Destroy(pa);
+        nx_progress_update(&p, k + 1);
+    }
+    *elapsed_ns = nx_now_ns() - t0;
+    nx_progress_end(&p);
+    return rc;
+}
+
+static int connect_own(tsd_ctx *ctx, int io_buf, natsConnection **nc, nx_err *err)
+{
+    natsOptions *o = NULL;
+    natsStatus s = natsOptions_Create(&o);
+    if (s == NATS_OK)
+        s = natsOptions_SetURL(o, ctx->run->urls);
+    if (s == NATS_OK)
+        s = natsOptions_SetIOBufSize(o, io_buf);
+    if (s == NATS_OK)
+        s = natsOptions_SetName(o, "tsd-publisher");
+    if (s == NATS_OK)
+        s = natsConnection_Connect(nc, o);
+    natsOptions_Destroy(o);
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, 0, "connecting a publisher with a %d-byte IO buffer", io_buf);
+    return 0;
+}
+
+int tsd_publish(tsd_ctx *ctx, const tsd_pub *how, tsd_load *load, tsd_clock *clock, nx_hist *lat,
+                int64_t *elapsed_ns, nx_err *err)
+{
+    tsd_writer w = {
+        .load = load,
+        .series = &ctx->series,
+        .clock = clock,
+        .probes = how->probes,
+        .len = tsd_point_size(&load->gen),
+    };
+    w.buf = malloc(w.len);
+    if (w.buf == NULL)
+        return nx_fail(err, "out of memory");
+    natsConnection *own = NULL;
+    if (how->io_buf > 0 && connect_own(ctx, how->io_buf, &own, err) != 0) {
+        free(w.buf);
+        return -1;
+    }
+    natsConnection *nc = own ? own : ctx->run->nc;
+    jsCtx *js = ctx->run->js;
+    int rc = 0;
+    if (own && (how->method == TSD_PUB_PLAIN || how->method == TSD_PUB_SYNC))
+        rc = nx_jetstream(&js, own, NULL, 10000, err);
+    if (rc == 0) {
+        switch (how->method) {
+        case TSD_PUB_CORE:
+            rc = publish_core(ctx, &w, nc, elapsed_ns, err);
+            break;
+        case TSD_PUB_PLAIN:
+            rc = publish_plain(&w, js, elapsed_ns, err);
+            break;
+        case TSD_PUB_SYNC:
+            rc = publish_sync(ctx, &w, js, lat, elapsed_ns, err);
+            break;
+        case TSD_PUB_ASYNC:
+            rc = tsd_publish_async(ctx, how, &w, nc, lat, elapsed_ns, err);
+            break;
+        case TSD_PUB_PIPELINE:
+            rc = tsd_publish_pipeline(ctx, how, &w, nc, lat, elapsed_ns, err);
+            break;
+        }
+    }
+    load->t_min = w.first_t;
+    load->t_max = w.last_t;
+    if (js != ctx->run->js)
+        jsCtx_Destroy(js);
+    if (own)
+        natsConnection_Destroy(own);
+    free(w.buf);
+    return rc;
+}

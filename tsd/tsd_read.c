@@ -1,0 +1,190 @@
+#include "tsd_read.h"
+
+#include "nx_conn.h"
+#include "nx_progress.h"
+#include "nx_stream.h"
+#include "tsd_jsmeta.h"
+#include "tsd_time_consumer.h"
+
+/* Longest wait for one fetch or message: far above any healthy delivery, so
+ * only a stalled consumer reaches it. */
+#define READ_TIMEOUT_MS 10000
+
+const char *tsd_read_op(tsd_read_method m)
+{
+    switch (m) {
+    case TSD_READ_PULL_NONE:
+        return "read_pull_ack_none";
+    case TSD_READ_PULL_ALL:
+        return "read_pull_ack_all";
+    case TSD_READ_ORDERED:
+        return "read_ordered";
+    }
+    return "?";
+}
+
+static int check_msg(tsd_check *c, natsMsg *m, nx_err *err)
+{
+    uint64_t seq = 0, pending = 0;
+    if (!tsd_jsmeta_parse(natsMsg_GetReply(m), &seq, &pending))
+        return nx_fail(err, "message %llu has no JetStream metadata (reply '%s')",
+                       (unsigned long long)c->seen + 1,
+                       natsMsg_GetReply(m) ? natsMsg_GetReply(m) : "");
+    return tsd_check_next(c, seq, natsMsg_GetSubject(m), (const uint8_t *)natsMsg_GetData(m),
+                          (size_t)natsMsg_GetDataLength(m), err);
+}
+
+static int subscribe_pull(tsd_ctx *ctx, bool ack_all, natsSubscription **sub, nx_err *err)
+{
+    jsSubOptions so;
+    jsSubOptions_Init(&so);
+    so.Stream = ctx->stream;
+    so.Config.DeliverPolicy = js_DeliverAll;
+    so.Config.AckPolicy = ack_all ? js_AckAll : js_AckNone;
+    /* A fetch asking for more than max-ack-pending stalls until its timeout;
+     * with the last batch acked before the next fetch, twice the batch is
+     * always enough. */
+    so.Config.MaxAckPending = 2 * ctx->opts->fetch_batch;
+    so.Config.MaxRequestBatch = ctx->opts->fetch_batch;
+    jsErrCode jerr = 0;
+    natsStatus s = js_PullSubscribe(sub, ctx->run->js, ctx->filter, NULL, NULL, &so, &jerr);
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, jerr, "creating a pull consumer on %s", ctx->stream);
+    return 0;
+}
+
+static int read_pull(tsd_ctx *ctx, bool ack_all, tsd_check *c, nx_hist *lat, nx_progress *p,
+                     nx_err *err)
+{
+    natsSubscription *sub = NULL;
+    if (subscribe_pull(ctx, ack_all, &sub, err) != 0)
+        return -1;
+    int rc = 0;
+    int batch = (int)ctx->opts->fetch_batch;
+    while (rc == 0 && !tsd_check_complete(c)) {
+        uint64_t left = c->load->count - c->seen;
+        int want = left < (uint64_t)batch ? (int)left : batch;
+        natsMsgList list = {0};
+        jsErrCode jerr = 0;
+        int64_t t0 = nx_now_ns();
+        natsStatus s = natsSubscription_Fetch(&list, sub, want, READ_TIMEOUT_MS, &jerr);
+        if (lat)
+            nx_hist_record(lat, nx_now_ns() - t0);
+        if (s != NATS_OK) {
+            rc = nx_nats_fail(err, s, jerr, "fetch after %llu of %llu points",
+                              (unsigned long long)c->seen, (unsigned long long)c->load->count);
+            break;
+        }
+        for (int i = 0; i < list.Count && rc == 0; i++)
+            rc = check_msg(c, list.Msgs[i], err);
+        if (rc == 0 && ack_all && list.Count > 0) {
+            s = natsMsg_Ack(list.Msgs[list.Count - 1], NULL);
+            if (s != NATS_OK)
+                rc = nx_nats_fail(err, s, 0, "acking a batch");
+        }
+        natsMsgList_Destroy(&list);
+        nx_progress_update(p, c->seen);
+    }
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    return rc;
+}
+
+static int subscribe_ordered(tsd_ctx *ctx, natsSubscription **sub, nx_err *err)
+{
+    jsSubOptions so;
+    jsSubOptions_Init(&so);
+    so.Stream = ctx->stream;
+    so.Ordered = true;
+    so.Config.DeliverPolicy = js_DeliverAll;
+    jsErrCode jerr = 0;
+    natsStatus s = js_SubscribeSync(sub, ctx->run->js, ctx->filter, NULL, &so, &jerr);
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, jerr, "creating an ordered consumer on %s", ctx->stream);
+    return 0;
+}
+
+static int read_ordered(tsd_ctx *ctx, tsd_check *c, nx_progress *p, nx_err *err)
+{
+    natsSubscription *sub = NULL;
+    if (subscribe_ordered(ctx, &sub, err) != 0)
+        return -1;
+    int rc = 0;
+    while (rc == 0 && !tsd_check_complete(c)) {
+        natsMsg *m = NULL;
+        natsStatus s = natsSubscription_NextMsg(&m, sub, READ_TIMEOUT_MS);
+        if (s != NATS_OK) {
+            rc = nx_nats_fail(err, s, 0, "ordered consumer after %llu of %llu points",
+                              (unsigned long long)c->seen, (unsigned long long)c->load->count);
+            break;
+        }
+        rc = check_msg(c, m, err);
+        natsMsg_Destroy(m);
+        nx_progress_update(p, c->seen);
+    }
+    natsSubscription_Unsubscribe(sub);
+    natsSubscription_Destroy(sub);
+    return rc;
+}
+
+int tsd_read_all(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, nx_hist *lat,
+                 int64_t *elapsed_ns, nx_err *err)
+{
+    nx_stream_state st;
+    if (nx_stream_state_get(ctx->run->js, ctx->stream, &st, err) != 0)
+        return -1;
+    if (st.msgs != load->count)
+        return nx_fail(err, "stream %s holds %llu points, the model expects %llu", ctx->stream,
+                       (unsigned long long)st.msgs, (unsigned long long)load->count);
+    tsd_check c;
+    tsd_check_start(&c, load, &ctx->series);
+    nx_progress p;
+    nx_progress_start(&p, tsd_read_op(m), load->count, ctx->opts->base.quiet);
+    int64_t t0 = nx_now_ns();
+    int rc = m == TSD_READ_ORDERED ? read_ordered(ctx, &c, &p, err)
+                                   : read_pull(ctx, m == TSD_READ_PULL_ALL, &c, lat, &p, err);
+    *elapsed_ns = nx_now_ns() - t0;
+    nx_progress_end(&p);
+    if (rc != 0)
+        return nx_fail_wrap(err, "%s: ", tsd_read_op(m));
+    return tsd_check_finish(&c, err);
+}
+
+int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_t *skipped,
+                   int64_t *elapsed_ns, nx_err *err)
+{
+    tsd_range_rx rx;
+    tsd_range_rx_start(&rx, q, gen);
+    tsd_time_consumer tc;
+    int64_t t0 = nx_now_ns();
+    if (tsd_time_consumer_open(&tc, ctx->run->nc, ctx->stream, ctx->series.subject[q->series],
+                               q->start_ns, err) != 0)
+        return -1;
+    int rc = 0;
+    /* Every planned range has a point at or after its start, so a query
+     * always receives at least one message. */
+    while (rc == 0 && !rx.done) {
+        natsMsg *m = NULL;
+        natsStatus s = natsSubscription_NextMsg(&m, tc.sub, READ_TIMEOUT_MS);
+        if (s != NATS_OK) {
+            rc = nx_nats_fail(err, s, 0, "range query on series %u after %llu points", q->series,
+                              (unsigned long long)rx.got);
+            break;
+        }
+        uint64_t seq = 0, pending = 0;
+        if (!tsd_jsmeta_parse(natsMsg_GetReply(m), &seq, &pending))
+            rc = nx_fail(err, "range query: a message without JetStream metadata");
+        if (rc == 0)
+            rc = tsd_range_rx_next(&rx, (const uint8_t *)natsMsg_GetData(m),
+                                   (size_t)natsMsg_GetDataLength(m), err);
+        natsMsg_Destroy(m);
+        if (rc == 0 && !rx.done && pending == 0) {
+            rc = tsd_range_rx_finish(&rx, err);
+            break;
+        }
+    }
+    *elapsed_ns = nx_now_ns() - t0;
+    tsd_time_consumer_close(&tc, ctx->run->nc);
+    *skipped = rx.skipped;
+    return rc;
+}

@@ -1,0 +1,60 @@
+#include "tsd_retention.h"
+
+#include <stdio.h>
+
+#include "tsd_cpu.h"
+#include "tsd_publish.h"
+#include "tsd_read.h"
+
+#define RETENTION_SERIES_MAX 10
+#define RETENTION_WINDOW 4096
+
+int tsd_retention_run(tsd_ctx *ctx, nx_err *err)
+{
+    const tsd_opts *o = ctx->opts;
+    uint64_t limit = (uint64_t)o->retention;
+    uint32_t series = o->series < RETENTION_SERIES_MAX ? (uint32_t)o->series : RETENTION_SERIES_MAX;
+    tsd_load load = {
+        .gen = {.seed = tsd_ctx_case_seed(ctx),
+                .series = series,
+                .data_len = (size_t)o->base.payload},
+        .first_g = 0,
+        .count = 10 * limit * series,
+        .seq_base = 1,
+    };
+    char name[96];
+    snprintf(name, sizeof name, "max %llu per subject, %u series x %llu points",
+             (unsigned long long)limit, series, (unsigned long long)(10 * limit));
+    tsd_case *c = tsd_ctx_case(ctx, "retention_per_subject", name, load.count, err);
+    if (c == NULL || tsd_stream_fresh(ctx, (int64_t)limit, err) != 0)
+        return -1;
+    snprintf(c->note, sizeof c->note,
+             "js_PublishAsync window %d with ack handler; read back: exactly the newest %llu "
+             "points of each series, in order",
+             RETENTION_WINDOW, (unsigned long long)limit);
+    tsd_clock clock = {0};
+    tsd_pub how = {.method = TSD_PUB_ASYNC,
+                   .window = RETENTION_WINDOW,
+                   .ack_handler = true,
+                   .label = "retention"};
+    nx_hist *lat = nx_hist_new();
+    int64_t elapsed = 0;
+    int rc = lat ? tsd_publish(ctx, &how, &load, &clock, lat, &elapsed, err)
+                 : nx_fail(err, "out of memory");
+    if (rc == 0) {
+        /* What must remain: the last L points of every series, which in
+         * write order are the last L x series points. */
+        uint64_t keep = o->fault == TSD_FAULT_RETENTION ? limit + 1 : limit;
+        tsd_load kept = load;
+        kept.first_g = (10 * limit - keep) * series;
+        kept.count = keep * series;
+        int64_t read_ns = 0;
+        rc = tsd_read_all(ctx, TSD_READ_PULL_NONE, &kept, NULL, &read_ns, err);
+        if (rc != 0)
+            nx_fail_wrap(err, "retention (max %llu per subject): ", (unsigned long long)limit);
+    }
+    if (rc == 0)
+        rc = tsd_case_add(c, elapsed, lat, err);
+    nx_hist_free(lat);
+    return rc;
+}

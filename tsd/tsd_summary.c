@@ -1,0 +1,240 @@
+#include "tsd_summary.h"
+
+#include <string.h>
+
+#define ASYNC_OP "js_publish_async"
+#define MAIN_ASYNC_PREFIX "js_PublishAsync w="
+#define TARGET_ASYNC 0.8
+
+static bool is_main_async(const tsd_case *c)
+{
+    /* The sweep's names are exactly "js_PublishAsync w=<n>"; variants add
+     * ", ..." or use another method. */
+    return strcmp(c->op, ASYNC_OP) == 0 &&
+           strncmp(c->name, MAIN_ASYNC_PREFIX, strlen(MAIN_ASYNC_PREFIX)) == 0 &&
+           strchr(c->name, ',') == NULL;
+}
+
+const tsd_case *tsd_best_async(const tsd_report *r, bool main_only)
+{
+    const tsd_case *best = NULL;
+    for (size_t i = 0; i < r->ncases; i++) {
+        const tsd_case *c = &r->cases[i];
+        if (strcmp(c->op, ASYNC_OP) != 0 || (main_only && !is_main_async(c)) || c->nsamples == 0)
+            continue;
+        if (best == NULL || tsd_case_rate(c) > tsd_case_rate(best))
+            best = c;
+    }
+    return best;
+}
+
+double tsd_rate_ratio(const tsd_case *a, const tsd_case *b)
+{
+    if (a == NULL || b == NULL || a->nsamples == 0 || b->nsamples == 0)
+        return 0;
+    double rb = tsd_case_rate(b);
+    return rb > 0 ? tsd_case_rate(a) / rb : 0;
+}
+
+double tsd_noise(const tsd_case *a, const tsd_case *b)
+{
+    double n = 0.03;
+    if (a && tsd_case_spread(a) > n)
+        n = tsd_case_spread(a);
+    if (b && tsd_case_spread(b) > n)
+        n = tsd_case_spread(b);
+    return n;
+}
+
+static bool is_insert(const tsd_case *c)
+{
+    return strcmp(c->op, "core_publish_stored") == 0 || strncmp(c->op, "js_publish", 10) == 0 ||
+           strcmp(c->op, "retention_per_subject") == 0 || strcmp(c->op, "sqlite_insert") == 0;
+}
+
+static void latency_cell(char *buf, size_t len, const tsd_case *c, double q)
+{
+    if (nx_hist_count(c->lat) == 0)
+        snprintf(buf, len, "%9s", "-");
+    else
+        snprintf(buf, len, "%9.1f", (double)nx_hist_percentile(c->lat, q) / 1e3);
+}
+
+void tsd_print_table(FILE *out, const tsd_report *r, const tsd_summary_info *info)
+{
+    const tsd_opts *o = info->opts;
+    fprintf(out,
+            "tsd: %ld points of %ld data bytes (%zu-byte payload), %ld series, %s storage, R%ld, "
+            "nats-server %s; medians of %ld repeat(s)\n\n",
+            o->base.count, o->base.payload, info->point_bytes, o->series, o->base.storage,
+            o->base.replicas, info->server_version, o->base.repeat);
+    fprintf(out, "%-9s  %-21s  %-46s  %9s  %11s  %9s  %9s  %6s\n", "store", "op", "case", "count",
+            "rate/s", "p50 us", "p99 us", "x ceil");
+    const tsd_case *ceiling = tsd_report_find(r, "core_publish_stored", NULL);
+    for (size_t i = 0; i < r->ncases; i++) {
+        const tsd_case *c = &r->cases[i];
+        if (c->nsamples == 0)
+            continue;
+        char p50[16], p99[16], vs[16] = "";
+        latency_cell(p50, sizeof p50, c, 0.50);
+        latency_cell(p99, sizeof p99, c, 0.99);
+        if (is_insert(c) && ceiling)
+            snprintf(vs, sizeof vs, "%6.2f", tsd_rate_ratio(c, ceiling));
+        fprintf(out, "%-9s  %-21s  %-46.46s  %9llu  %11.0f  %s  %s  %6s\n", c->store, c->op,
+                c->name, (unsigned long long)c->count, tsd_case_rate(c), p50, p99, vs);
+    }
+}
+
+static const char *verdict(bool met)
+{
+    return met ? "met" : "NOT met";
+}
+
+static void print_targets(FILE *out, const tsd_report *r)
+{
+    const tsd_case *ceiling = tsd_report_find(r, "core_publish_stored", NULL);
+    const tsd_case *best = tsd_best_async(r, true);
+    const tsd_case *best_any = tsd_best_async(r, false);
+    const tsd_case *plain = tsd_report_find(r, "js_publish_plain", NULL);
+    const tsd_case *sync = tsd_report_find(r, "js_publish_sync", NULL);
+    fprintf(out, "\nTargets (ratios of medians measured in this run):\n");
+    if (best && ceiling) {
+        double ratio = tsd_rate_ratio(best, ceiling);
+        fprintf(out, "  best js_PublishAsync window / ceiling: %.2f (%s; target >= %.2f: %s)\n",
+                ratio, best->name, TARGET_ASYNC, verdict(ratio >= TARGET_ASYNC));
+    }
+    if (best_any && ceiling && best_any != best)
+        fprintf(out, "  best async of all variants / ceiling:  %.2f (%s)\n",
+                tsd_rate_ratio(best_any, ceiling), best_any->name);
+    if (sync && plain) {
+        double ratio = tsd_rate_ratio(sync, plain);
+        double noise = tsd_noise(sync, plain);
+        fprintf(out,
+                "  js_publish_sync / bare js_Publish loop: %.3f (target >= 1 within noise, "
+                "here %.0f%%: %s)\n",
+                ratio, noise * 100, verdict(ratio >= 1 - noise));
+    }
+}
+
+static void print_ratios(FILE *out, const tsd_report *r)
+{
+    const tsd_case *ceiling = tsd_report_find(r, "core_publish_stored", NULL);
+    const tsd_case *sync = tsd_report_find(r, "js_publish_sync", NULL);
+    const tsd_case *best = tsd_best_async(r, true);
+    fprintf(out, "\nRatios:\n  async / ceiling by window:");
+    for (size_t i = 0; i < r->ncases; i++)
+        if (is_main_async(&r->cases[i]))
+            fprintf(out, "  w=%s %.2f", r->cases[i].name + strlen(MAIN_ASYNC_PREFIX),
+                    tsd_rate_ratio(&r->cases[i], ceiling));
+    fprintf(out, "\n");
+    if (best && sync)
+        fprintf(out, "  async / sync: %.1f (%s against js_publish_sync)\n",
+                tsd_rate_ratio(best, sync), best->name);
+    const struct {
+        const char *label, *js_op, *js_name, *sql_op, *sql_prefix;
+    } pairs[] = {
+        {"js_publish_sync / one txn per point, NORMAL", "js_publish_sync", NULL, "sqlite_insert",
+         "one txn per point, synchronous=NORMAL"},
+        {"js_publish_sync / one txn per point, FULL", "js_publish_sync", NULL, "sqlite_insert",
+         "one txn per point, synchronous=FULL"},
+        {"best async window / batched txns, NORMAL", NULL, NULL, "sqlite_insert",
+         "points per txn, "
+         "synchronous="
+         "NORMAL"},
+        {"best async window / batched txns, FULL", NULL, NULL, "sqlite_insert",
+         "points per txn, synchronous=FULL"},
+        {"read_ordered / read-all", "read_ordered", NULL, "read_all", ""},
+        {"read_pull_ack_none / read-all", "read_pull_ack_none", NULL, "read_all", ""},
+        {"read_range mid-series, large store", "read_range", "points mid-series", "read_range",
+         "points mid-series"},
+        {"read_range whole series", "read_range", "whole series", "read_range", "whole series"},
+    };
+    bool header = false;
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        const tsd_case *js = NULL, *sql = NULL;
+        for (size_t k = 0; k < r->ncases; k++) {
+            const tsd_case *c = &r->cases[k];
+            bool is_sql = strcmp(c->store, "sqlite") == 0;
+            if (is_sql && sql == NULL && strcmp(c->op, pairs[i].sql_op) == 0 &&
+                strstr(c->name, pairs[i].sql_prefix))
+                sql = c;
+            if (!is_sql && js == NULL && pairs[i].js_op && strcmp(c->op, pairs[i].js_op) == 0 &&
+                (pairs[i].js_name == NULL || strstr(c->name, pairs[i].js_name)))
+                js = c;
+        }
+        if (pairs[i].js_op == NULL)
+            js = best;
+        if (js == NULL || sql == NULL || tsd_case_rate(sql) <= 0)
+            continue;
+        if (!header)
+            fprintf(out, "  JetStream / SQLite (rate):\n");
+        header = true;
+        fprintf(out, "    %-44s %8.2f\n", pairs[i].label, tsd_rate_ratio(js, sql));
+    }
+}
+
+static void print_range_scaling(FILE *out, const tsd_report *r)
+{
+    const char *stores[] = {"jetstream", "sqlite"};
+    for (int s = 0; s < 2; s++) {
+        const tsd_case *small = NULL, *same = NULL, *mid = NULL;
+        for (size_t i = 0; i < r->ncases; i++) {
+            const tsd_case *c = &r->cases[i];
+            if (strcmp(c->op, "read_range") != 0 || strcmp(c->store, stores[s]) != 0)
+                continue;
+            if (strstr(c->name, "points of 1 series"))
+                small = c;
+            else if (strncmp(c->name, "same ", 5) == 0)
+                same = c;
+            else if (strstr(c->name, "mid-series"))
+                mid = c;
+        }
+        if (small == NULL || same == NULL || mid == NULL || tsd_case_seconds(small) <= 0)
+            continue;
+        fprintf(out,
+                "  %-9s range query, store 10x larger: %.2fx the time for the same points, "
+                "%.2fx mid-series (%.0f us at the small store)\n",
+                stores[s], tsd_case_seconds(same) / tsd_case_seconds(small),
+                tsd_case_seconds(mid) / tsd_case_seconds(small), tsd_case_seconds(small) * 1e6);
+    }
+}
+
+static void cpu_cell(char *buf, size_t len, double us)
+{
+    if (us < 0)
+        snprintf(buf, len, "%13s", "-");
+    else
+        snprintf(buf, len, "%13.2f", us);
+}
+
+static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_info *info)
+{
+    fprintf(out, "\nWhere the publish time goes (per point, medians; server CPU from /proc of the "
+                 "spawned servers):\n");
+    fprintf(out, "  %-52s %8s %13s %13s\n", "case", "wall us", "client CPU us", "server CPU us");
+    for (size_t i = 0; i < r->ncases; i++) {
+        const tsd_case *c = &r->cases[i];
+        if (c->nsamples == 0 || c->count == 0 ||
+            !(strcmp(c->op, "core_publish_stored") == 0 || strcmp(c->op, ASYNC_OP) == 0 ||
+              strcmp(c->op, "js_publish_sync") == 0))
+            continue;
+        char self[24], server[24];
+        cpu_cell(self, sizeof self, tsd_case_cpu_us(c, false));
+        cpu_cell(server, sizeof server, tsd_case_cpu_us(c, true));
+        fprintf(out, "  %-52.52s %8.2f %s %s\n", c->name,
+                tsd_case_seconds(c) * 1e6 / (double)c->count, self, server);
+    }
+    if (info->build_ns >= 0)
+        fprintf(out, "  %-52s %8.3f\n", "building a point alone (clock + encode)",
+                info->build_ns / 1e3);
+}
+
+void tsd_print_summary(FILE *out, const tsd_report *r, const tsd_summary_info *info)
+{
+    print_targets(out, r);
+    print_ratios(out, r);
+    print_range_scaling(out, r);
+    print_time_budget(out, r, info);
+    fprintf(out, "\nPeak RSS: %.1f MB (getrusage ru_maxrss); run took %.0f s\n", info->peak_rss_mb,
+            info->elapsed_s);
+}
