@@ -114,8 +114,12 @@ static void accept_one(relay *r)
 static bool pump_in(relay *r, pair *p, int dir, int64_t now)
 {
     size_t allowed = pace_allowed(&r->pace[dir], now, RELAY_BUF);
-    if (allowed == 0)
-        return true;
+    if (allowed == 0) {
+        /* Out of tokens, but poll may be reporting a hang-up: look without
+         * taking anything, so a closed side is not polled in a busy loop. */
+        uint8_t b;
+        return recv(src_fd(p, dir), &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+    }
     ssize_t n = recv(src_fd(p, dir), p->buf[dir], allowed, 0);
     if (n == 0)
         return false;

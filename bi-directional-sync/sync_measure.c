@@ -121,15 +121,17 @@ int sync_wait_holds(const sync_path *p, const uint64_t *want, int timeout_ms, do
 {
     int64_t t0 = nx_now_ns(), deadline = t0 + (int64_t)timeout_ms * 1000000;
     bool done[SYNC_STREAMS_MAX] = {false};
+    uint64_t held[SYNC_STREAMS_MAX] = {0};
     int left = p->nstreams;
-    nx_stream_state st = {0};
     for (;;) {
         for (int k = 0; k < p->nstreams; k++) {
             if (done[k])
                 continue;
             nx_err local;
-            if (nx_stream_state_get(p->dst_js, p->stream[k], &st, &local) == 0 &&
-                st.msgs >= want[k]) {
+            nx_stream_state st;
+            if (nx_stream_state_get(p->dst_js, p->stream[k], &st, &local) == 0)
+                held[k] = st.msgs;
+            if (held[k] >= want[k]) {
                 done[k] = true;
                 left--;
             }
@@ -146,7 +148,7 @@ int sync_wait_holds(const sync_path *p, const uint64_t *want, int timeout_ms, do
         if (!done[k])
             return nx_fail(err, "%s: %s on the %s holds %llu of %llu messages after %.1f s",
                            p->name, p->stream[k], strcmp(p->origin, "hub") == 0 ? "leaf" : "hub",
-                           (unsigned long long)st.msgs, (unsigned long long)want[k],
+                           (unsigned long long)held[k], (unsigned long long)want[k],
                            timeout_ms / 1000.0);
     return nx_fail(err, "%s: timed out", p->name);
 }
