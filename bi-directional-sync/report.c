@@ -48,7 +48,7 @@ int report_row(report *r, nx_row *row, const char *detail, nx_err *err)
     fmt_num(rate, sizeof rate, row->rate_per_s, "%.0f");
     fmt_num(p50, sizeof p50, row->p50_us / 1e3, "%.2f");
     fmt_num(p99, sizeof p99, row->p99_us / 1e3, "%.2f");
-    snprintf(r->lines[r->n++], sizeof r->lines[0], "%-21s %-36s %7llu %8s %9s %8s %8s  %s", row->op,
+    snprintf(r->lines[r->n++], sizeof r->lines[0], "%-21s %-40s %7llu %8s %9s %8s %8s  %s", row->op,
              row->case_name, (unsigned long long)row->count, secs, rate, p50, p99,
              detail ? detail : "");
     return 0;
@@ -59,7 +59,7 @@ void report_print(const report *r)
     if (r->quiet || r->n == 0)
         return;
     printf("\nMeasurements (this run)\n");
-    printf("%-21s %-36s %7s %8s %9s %8s %8s  %s\n", "op", "case", "count", "seconds", "rate/s",
+    printf("%-21s %-40s %7s %8s %9s %8s %8s  %s\n", "op", "case", "count", "seconds", "rate/s",
            "p50 ms", "p99 ms", "detail");
     for (int i = 0; i < r->n; i++)
         printf("%s\n", r->lines[i]);
