@@ -25,7 +25,7 @@ static const nx_cli_option own_options[] = {
     {"series", "N", OPT_SERIES, "time series n.dev<k>.temp, 1 to 100000 (default 100; --quick 10)"},
     {"sync-count", "N", OPT_SYNC_COUNT,
      "points for the one-round-trip-per-point cases: js_Publish and SQLite one txn per point "
-     "(default --count)"},
+     "(default and at most --count)"},
     {"fetch-batch", "N", OPT_FETCH_BATCH,
      "pull fetch batch, 1 to 65536; max-ack-pending is set to twice it (default 1024)"},
     {"range-points", "N", OPT_RANGE_POINTS,

@@ -1,6 +1,8 @@
 #include "tsd_publish.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nx_conn.h"
 #include "nx_progress.h"
@@ -89,10 +91,18 @@ static int publish_sync(tsd_ctx *ctx, tsd_writer *w, jsCtx *js, nx_hist *lat, in
 
 static int connect_own(tsd_ctx *ctx, int io_buf, natsConnection **nc, nx_err *err)
 {
+    /* The same URL list nx_connect takes: comma-separated. */
+    char urls[sizeof ctx->run->urls];
+    snprintf(urls, sizeof urls, "%s", ctx->run->urls);
+    const char *servers[16];
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(urls, ",", &save); tok && n < 16;
+         tok = strtok_r(NULL, ",", &save))
+        servers[n++] = tok;
     natsOptions *o = NULL;
     natsStatus s = natsOptions_Create(&o);
     if (s == NATS_OK)
-        s = natsOptions_SetURL(o, ctx->run->urls);
+        s = natsOptions_SetServers(o, servers, n);
     if (s == NATS_OK)
         s = natsOptions_SetIOBufSize(o, io_buf);
     if (s == NATS_OK)

@@ -169,7 +169,14 @@ static void print_ratios(FILE *out, const tsd_report *r)
         if (!header)
             fprintf(out, "  JetStream / SQLite (rate):\n");
         header = true;
-        fprintf(out, "    %-44s %8.2f\n", pairs[i].label, tsd_rate_ratio(js, sql));
+        double ratio = tsd_rate_ratio(js, sql);
+        char cell[32];
+        /* Small ratios read better as "1/N". */
+        if (ratio > 0 && ratio < 0.1)
+            snprintf(cell, sizeof cell, "1/%.0f", 1 / ratio);
+        else
+            snprintf(cell, sizeof cell, "%.2f", ratio);
+        fprintf(out, "    %-44s %8s\n", pairs[i].label, cell);
     }
 }
 
