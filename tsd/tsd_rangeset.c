@@ -20,8 +20,12 @@ int tsd_range_set_plan(tsd_range_set *rs, const tsd_gen *gen, uint64_t count, ui
     uint64_t small = points_of(gen, s, rs->small_count);
     uint64_t large = points_of(gen, s, count);
     if (tsd_range_plan(&rs->q[TSD_RQ_SMALL], TSD_RANGE_MIDDLE, gen, s, small, range_points,
-                       &rs->probes, err) != 0 ||
-        tsd_range_plan(&rs->q[TSD_RQ_MIDDLE_LARGE], TSD_RANGE_MIDDLE, gen, s, large, range_points,
+                       &rs->probes, err) != 0)
+        return -1;
+    /* The large store's mid-series range holds as many points as the small
+     * one's, so their times compare like for like. */
+    uint64_t len = tsd_range_expected(&rs->q[TSD_RQ_SMALL]);
+    if (tsd_range_plan(&rs->q[TSD_RQ_MIDDLE_LARGE], TSD_RANGE_MIDDLE, gen, s, large, len,
                        &rs->probes, err) != 0 ||
         tsd_range_plan(&rs->q[TSD_RQ_EMPTY], TSD_RANGE_EMPTY, gen, s, large, 0, &rs->probes, err) !=
             0 ||

@@ -15,7 +15,7 @@
 typedef enum {
     TSD_RQ_SMALL,        /* range_points points mid-series, small store */
     TSD_RQ_SAME_LARGE,   /* the same points, large store */
-    TSD_RQ_MIDDLE_LARGE, /* range_points points mid-series, large store */
+    TSD_RQ_MIDDLE_LARGE, /* as many points, mid-series, large store */
     TSD_RQ_EMPTY,        /* between two neighbouring points, large store */
     TSD_RQ_WHOLE,        /* the whole series, large store */
     TSD_RQ_COUNT,

@@ -214,6 +214,12 @@ static void range_set_shares_points_between_sizes(void **state)
     for (int q = 0; q < TSD_RQ_COUNT; q++)
         assert_int_equal(tsd_range_resolve(&rs.q[q], &gen, &rs.probes, &err), 0);
     char name[96];
+    /* more points than the small store's series can give: both ranges
+     * shrink to the same length */
+    tsd_range_set wide;
+    assert_int_equal(tsd_range_set_plan(&wide, &gen, 4000, 80, &err), 0);
+    assert_int_equal(tsd_range_expected(&wide.q[TSD_RQ_SMALL]), 50);
+    assert_int_equal(tsd_range_expected(&wide.q[TSD_RQ_MIDDLE_LARGE]), 50);
     tsd_rq_case(&rs, TSD_RQ_WHOLE, name, sizeof name);
     assert_string_equal(name, "whole series (1000 points), store of 4000");
     tsd_rq_case(&rs, TSD_RQ_SAME_LARGE, name, sizeof name);
