@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "nx_run.h"
 #include "tsd_ctx.h"
@@ -75,6 +76,7 @@ static void report(const tsd_ctx *ctx, double build_ns, int64_t started_ns)
         .build_ns = build_ns,
         .peak_rss_mb = peak_rss_mb(),
         .elapsed_s = (double)(nx_now_ns() - started_ns) / 1e9,
+        .cores = (int)sysconf(_SC_NPROCESSORS_ONLN),
     };
     tsd_print_table(stdout, &ctx->report, &info);
     tsd_print_summary(stdout, &ctx->report, &info);

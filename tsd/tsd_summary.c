@@ -214,25 +214,44 @@ static void cpu_cell(char *buf, size_t len, double us)
         snprintf(buf, len, "%13.2f", us);
 }
 
+/* The most a case could reach if client and server shared the machine's
+ * cores perfectly: cores / (CPU per point), relative to the ceiling. Below
+ * 0.8 the async target cannot be met on this machine, whatever the window. */
+static double cpu_cap(const tsd_case *c, const tsd_case *ceiling, int cores)
+{
+    double self = tsd_case_cpu_us(c, false), server = tsd_case_cpu_us(c, true);
+    if (self < 0 || server < 0 || self + server <= 0 || ceiling == NULL || cores <= 0)
+        return -1;
+    double rate = tsd_case_rate(ceiling);
+    return rate > 0 ? (double)cores / ((self + server) / 1e6) / rate : -1;
+}
+
 static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_info *info)
 {
-    fprintf(out, "\nWhere the publish time goes (per point, medians; server CPU from /proc of the "
-                 "spawned servers):\n");
-    fprintf(out, "  %-52s %8s %13s %13s\n", "case", "wall us", "client CPU us", "server CPU us");
+    const tsd_case *ceiling = tsd_report_find(r, "core_publish_stored", NULL);
+    fprintf(out,
+            "\nWhere the publish time goes (per point, medians; server CPU from /proc of the "
+            "spawned servers; cap = %d cores / (client + server CPU), x ceiling):\n",
+            info->cores);
+    fprintf(out, "  %-46s %8s %13s %13s %6s\n", "case", "wall us", "client CPU us", "server CPU us",
+            "cap");
     for (size_t i = 0; i < r->ncases; i++) {
         const tsd_case *c = &r->cases[i];
         if (c->nsamples == 0 || c->count == 0 ||
             !(strcmp(c->op, "core_publish_stored") == 0 || strcmp(c->op, ASYNC_OP) == 0 ||
               strcmp(c->op, "js_publish_sync") == 0))
             continue;
-        char self[24], server[24];
+        char self[24], server[24], cap[16] = "-";
         cpu_cell(self, sizeof self, tsd_case_cpu_us(c, false));
         cpu_cell(server, sizeof server, tsd_case_cpu_us(c, true));
-        fprintf(out, "  %-52.52s %8.2f %s %s\n", c->name,
-                tsd_case_seconds(c) * 1e6 / (double)c->count, self, server);
+        double k = strcmp(c->op, ASYNC_OP) == 0 ? cpu_cap(c, ceiling, info->cores) : -1;
+        if (k >= 0)
+            snprintf(cap, sizeof cap, "%.2f", k);
+        fprintf(out, "  %-46.46s %8.2f %s %s %6s\n", c->name,
+                tsd_case_seconds(c) * 1e6 / (double)c->count, self, server, cap);
     }
     if (info->build_ns >= 0)
-        fprintf(out, "  %-52s %8.3f\n", "building a point alone (clock + encode)",
+        fprintf(out, "  %-46s %8.3f\n", "building a point alone (clock + encode)",
                 info->build_ns / 1e3);
 }
 

@@ -18,6 +18,7 @@ typedef struct tsd_summary_info {
     double build_ns;    /* building one point alone */
     double peak_rss_mb; /* this process */
     double elapsed_s;   /* the whole run */
+    int cores;          /* online CPUs, shared by the client and spawned servers */
 } tsd_summary_info;
 
 /* The fastest js_publish_async case; main_only keeps to the window sweep
