@@ -116,6 +116,7 @@ static void table_and_summary_print_the_ratios(void **state)
     assert_non_null(strstr(text, "best js_PublishAsync window / ceiling: 0.50"));
     assert_non_null(strstr(text, "NOT met"));
     assert_non_null(strstr(text, "js_publish_sync / bare js_Publish loop: 1.000"));
+    assert_non_null(strstr(text, "judge with --repeat 3 or more"));
     assert_non_null(strstr(text, "w=1024 0.50"));
     assert_non_null(strstr(text, "js_publish_sync / one txn per point, NORMAL"));
     assert_non_null(strstr(text, "1.00x the time for the same points, 10.00x mid-series"));
