@@ -4,6 +4,7 @@
 #include "nx_progress.h"
 #include "nx_stream.h"
 #include "tsd_jsmeta.h"
+#include "tsd_sub.h"
 #include "tsd_time_consumer.h"
 
 /* Longest wait for one fetch or message: far above any healthy delivery, so
@@ -85,8 +86,7 @@ static int read_pull(tsd_ctx *ctx, bool ack_all, tsd_check *c, nx_hist *lat, nx_
         natsMsgList_Destroy(&list);
         nx_progress_update(p, c->seen);
     }
-    natsSubscription_Unsubscribe(sub);
-    natsSubscription_Destroy(sub);
+    tsd_sub_close(ctx->run->nc, sub);
     return rc;
 }
 
@@ -122,8 +122,7 @@ static int read_ordered(tsd_ctx *ctx, tsd_check *c, nx_progress *p, nx_err *err)
         natsMsg_Destroy(m);
         nx_progress_update(p, c->seen);
     }
-    natsSubscription_Unsubscribe(sub);
-    natsSubscription_Destroy(sub);
+    tsd_sub_close(ctx->run->nc, sub);
     return rc;
 }
 
@@ -148,6 +147,35 @@ int tsd_read_all(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, nx_hist 
     if (rc != 0)
         return nx_fail_wrap(err, "%s: ", tsd_read_op(m));
     return tsd_check_finish(&c, err);
+}
+
+/* After a failed range query, says whether the point the model expected
+ * next is stored at or after the start time: if so, the server started the
+ * consumer late; if not, the server's clock is behind the writer's. The
+ * range store is fresh, so point g sits at stream sequence g + 1. */
+static void explain_range_failure(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen,
+                                  const tsd_range_rx *rx, nx_err *err)
+{
+    uint64_t i = q->any && rx->next <= q->last ? rx->next : q->after;
+    if (i >= q->points)
+        return;
+    uint64_t seq = tsd_global(gen, q->series, i) + 1;
+    natsMsg *m = NULL;
+    if (js_GetMsg(&m, ctx->run->js, ctx->stream, seq, NULL, NULL) != NATS_OK)
+        return;
+    int64_t stored = natsMsg_GetTime(m);
+    natsMsg_Destroy(m);
+    if (stored >= q->start_ns)
+        nx_fail_wrap(err,
+                     "[point %llu, stream sequence %llu, was stored %.3f ms after the "
+                     "start time: the consumer started late] ",
+                     (unsigned long long)i, (unsigned long long)seq,
+                     (double)(stored - q->start_ns) / 1e6);
+    else
+        nx_fail_wrap(err,
+                     "[point %llu was stored %.3f ms before its own time: is the server's "
+                     "clock behind this host's?] ",
+                     (unsigned long long)i, (double)(q->start_ns - stored) / 1e6);
 }
 
 int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_t *skipped,
@@ -177,6 +205,8 @@ int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_
         if (rc == 0)
             rc = tsd_range_rx_next(&rx, (const uint8_t *)natsMsg_GetData(m),
                                    (size_t)natsMsg_GetDataLength(m), err);
+        if (rc == 0 && !rx.done)
+            rc = tsd_time_consumer_delivered(&tc, ctx->run->nc, m, err);
         natsMsg_Destroy(m);
         if (rc == 0 && !rx.done && pending == 0) {
             rc = tsd_range_rx_finish(&rx, err);
@@ -184,6 +214,8 @@ int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_
         }
     }
     *elapsed_ns = nx_now_ns() - t0;
+    if (rc != 0)
+        explain_range_failure(ctx, q, gen, &rx, err);
     tsd_time_consumer_close(&tc, ctx->run->nc);
     *skipped = rx.skipped;
     return rc;

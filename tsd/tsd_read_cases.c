@@ -6,6 +6,7 @@
 #include "nx_stream.h"
 #include "tsd_publish.h"
 #include "tsd_read.h"
+#include "tsd_time_consumer.h"
 
 #define RANGE_LOAD_WINDOW 4096
 
@@ -77,13 +78,13 @@ static int query_repeat(tsd_ctx *ctx, const tsd_range_set *rs, tsd_rq q, const t
     if (rc == 0) {
         double median_ns = nx_median(secs, (size_t)n);
         rc = tsd_case_add(c, (int64_t)median_ns, lat, err);
-        snprintf(
-            c->note, sizeof c->note,
-            "ephemeral push consumer on %s from opt_start_time, stopped at the first point "
-            "past the end; series %u of %u; %ld queries per repeat, seconds = median query; %.1f "
-            "points before the start delivered and skipped per query",
-            ctx->series.subject[query.series], query.series, gen->series, n,
-            (double)skipped_total / (double)n);
+        snprintf(c->note, sizeof c->note,
+                 "ephemeral push consumer (ack all, max-ack-pending %d) on %s from opt_start_time, "
+                 "stopped at the first point past the end; series %u of %u; %ld queries per "
+                 "repeat, seconds = median query; %.1f "
+                 "points before the start delivered and skipped per query",
+                 TSD_TIME_CONSUMER_WINDOW, ctx->series.subject[query.series], query.series,
+                 gen->series, n, (double)skipped_total / (double)n);
     }
     free(secs);
     nx_hist_free(lat);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "nx_conn.h"
+#include "tsd_sub.h"
 
 #define API_WAIT_MS 10000
 /* The server drops the consumer on its own if a run dies before deleting. */
@@ -47,10 +48,12 @@ static int create(tsd_time_consumer *c, natsConnection *nc, const char *subject,
     snprintf(api, sizeof api, "$JS.API.CONSUMER.CREATE.%s", c->stream);
     int n = snprintf(body, sizeof body,
                      "{\"stream_name\":\"%s\",\"config\":{\"deliver_policy\":\"by_start_time\","
-                     "\"opt_start_time\":\"%s\",\"ack_policy\":\"none\",\"replay_policy\":"
+                     "\"opt_start_time\":\"%s\",\"ack_policy\":\"all\",\"max_ack_pending\":%d,"
+                     "\"replay_policy\":"
                      "\"instant\",\"filter_subject\":\"%s\",\"deliver_subject\":\"%s\","
                      "\"inactive_threshold\":%lld}}",
-                     c->stream, when, subject, inbox, (long long)INACTIVE_THRESHOLD_NS);
+                     c->stream, when, TSD_TIME_CONSUMER_WINDOW, subject, inbox,
+                     (long long)INACTIVE_THRESHOLD_NS);
     if (n <= 0 || (size_t)n >= sizeof body)
         return nx_fail(err, "consumer request for %s is too long", subject);
     natsMsg *reply = NULL;
@@ -94,6 +97,18 @@ int tsd_time_consumer_open(tsd_time_consumer *c, natsConnection *nc, const char 
     return rc;
 }
 
+int tsd_time_consumer_delivered(tsd_time_consumer *c, natsConnection *nc, natsMsg *m, nx_err *err)
+{
+    if (++c->unacked < TSD_TIME_CONSUMER_WINDOW / 2)
+        return 0;
+    c->unacked = 0;
+    const char *reply = natsMsg_GetReply(m);
+    natsStatus s = reply ? natsConnection_PublishString(nc, reply, "+ACK") : NATS_OK;
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, 0, "acking range deliveries");
+    return 0;
+}
+
 void tsd_time_consumer_close(tsd_time_consumer *c, natsConnection *nc)
 {
     if (c->name[0]) {
@@ -104,9 +119,6 @@ void tsd_time_consumer_close(tsd_time_consumer *c, natsConnection *nc)
             natsMsg_Destroy(reply);
         c->name[0] = '\0';
     }
-    if (c->sub) {
-        natsSubscription_Unsubscribe(c->sub);
-        natsSubscription_Destroy(c->sub);
-        c->sub = NULL;
-    }
+    tsd_sub_close(nc, c->sub);
+    c->sub = NULL;
 }

@@ -16,20 +16,30 @@
 
 #include "nx_err.h"
 
+/* Deliveries the server may push ahead of the reader (AckAll with this
+ * max-ack-pending): without a bound it pushes the rest of the series after
+ * the reader stopped, and with large points that can overrun the
+ * connection. */
+#define TSD_TIME_CONSUMER_WINDOW 128
+
 typedef struct tsd_time_consumer {
     natsSubscription *sub; /* deliveries: read with natsSubscription_NextMsg */
     char name[128];        /* the server's name for the consumer */
     char stream[64];
+    int unacked;
 } tsd_time_consumer;
 
 /* RFC 3339 UTC with all nine fraction digits; returns the length, 0 when
  * len is too small. */
 size_t tsd_rfc3339_ns(int64_t ns, char *buf, size_t len);
 
-/* Subscribes a new inbox, then creates the consumer (AckNone, instant
+/* Subscribes a new inbox, then creates the consumer (AckAll, instant
  * replay) delivering subject's messages stored at or after start_ns. */
 int tsd_time_consumer_open(tsd_time_consumer *c, natsConnection *nc, const char *stream,
                            const char *subject, int64_t start_ns, nx_err *err);
+
+/* Call for every message read: acks every half window so delivery goes on. */
+int tsd_time_consumer_delivered(tsd_time_consumer *c, natsConnection *nc, natsMsg *m, nx_err *err);
 
 /* Deletes the consumer and drops the subscription. */
 void tsd_time_consumer_close(tsd_time_consumer *c, natsConnection *nc);

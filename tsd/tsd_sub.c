@@ -1,0 +1,12 @@
+#include "tsd_sub.h"
+
+#define FLUSH_TIMEOUT_MS 10000
+
+void tsd_sub_close(natsConnection *nc, natsSubscription *sub)
+{
+    if (sub == NULL)
+        return;
+    natsSubscription_Unsubscribe(sub);
+    natsConnection_FlushTimeout(nc, FLUSH_TIMEOUT_MS);
+    natsSubscription_Destroy(sub);
+}
