@@ -109,6 +109,8 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
     return nx_fail(err, "internal error: unhandled option %d", id);
 }
 
+#define IN_FLIGHT_MAX (256L << 20)
+
 static void set_defaults(tsd_opts *o)
 {
     static const long windows[] = {256, 1024, 4096, 16384};
@@ -145,6 +147,25 @@ static int check_combination(const tsd_opts *o, nx_err *err)
                        "--payload: %ld is too small for tsd (at least %ld: each point's data "
                        "starts with its 8-byte index)",
                        o->base.payload, TSD_MIN_PAYLOAD);
+    /* Every window of points is held by the client (and the server) until
+     * acked, every fetch batch until read: keep that within memory a small
+     * device has. */
+    long point = o->base.payload + 13;
+    long window = o->variant_window;
+    for (size_t i = 0; i < o->nwindows; i++)
+        if (o->windows[i] > window)
+            window = o->windows[i];
+    if (window * point > IN_FLIGHT_MAX)
+        return nx_fail(err,
+                       "a window of %ld points of %ld bytes would keep %ld MiB in flight "
+                       "(at most %ld MiB: lower --window/--variant-window or --payload)",
+                       window, o->base.payload, window * point >> 20, IN_FLIGHT_MAX >> 20);
+    if (2 * o->fetch_batch * point > IN_FLIGHT_MAX)
+        return nx_fail(err,
+                       "--fetch-batch %ld of %ld-byte points would keep %ld MiB in flight "
+                       "(at most %ld MiB)",
+                       o->fetch_batch, o->base.payload, 2 * o->fetch_batch * point >> 20,
+                       IN_FLIGHT_MAX >> 20);
     /* The range cases query a stream of count/10 points, and the empty range
      * needs two points of a series with a gap between them. */
     if (o->base.count < 40 * o->series)

@@ -88,6 +88,9 @@ static void bad_usage_names_the_option(void **state)
     expect_usage("--count", "100", NULL, "--count 100 is too small for --series 100");
     expect_usage("--quick", "--series", "100", "--count 2000 is too small for --series 100");
     expect_usage("--seed", "-1", NULL, "--seed");
+    expect_usage("--payload", "100000", NULL, "would keep 1562 MiB in flight");
+    expect_usage("--payload=5000", "--fetch-batch=65536", NULL,
+                 "--fetch-batch 65536 of 5000-byte points");
 }
 
 static void puback_sequence_or_error(void **state)
