@@ -97,3 +97,34 @@ def case_value(case, key):
             except ValueError:
                 return None
     return None
+
+
+def _short_sqlite(case):
+    """'one txn per point, synchronous=FULL' -> '1 txn/point FULL'."""
+    sync = case.rsplit("synchronous=", 1)[-1] if "synchronous=" in case else ""
+    head = case.split(",")[0]
+    if head.startswith("one txn per point"):
+        head = "1 txn/point"
+    elif "points per txn" in head:
+        head = head.replace(" points per txn", "/txn")
+    return f"{head} {sync}".strip()
+
+
+def tsd_pairs(rows):
+    """The comparable JetStream and SQLite rows of a tsd run:
+    [(label, JetStream row, SQLite row)], both rows present."""
+    sync = find(rows, "js_publish_sync", "jetstream")
+    windows = [r for r in select(rows, "js_publish_async", "jetstream")
+               if r["case"].startswith("js_PublishAsync w=") and "," not in r["case"]]
+    best = max(windows, key=lambda r: num(r, "rate_per_s") or 0, default=None)
+    pairs = []
+    for sq in select(rows, "sqlite_insert", "sqlite"):
+        one = sq["case"].startswith("one txn per point")
+        pairs.append(("insert " + _short_sqlite(sq["case"]), sync if one else best, sq))
+    pairs.append(("read all", find(rows, "read_ordered", "jetstream"),
+                  find(rows, "read_all", "sqlite")))
+    for js in select(rows, "read_range", "jetstream"):
+        label = ("range " + js["case"].replace(" points", " pts").replace("store of ", "")
+                 .replace("same ", "").replace("empty range between 2 pts", "empty"))
+        pairs.append((label, js, find(rows, "read_range", "sqlite", case=js["case"])))
+    return [(label, js, sq) for label, js, sq in pairs if js is not None and sq is not None]

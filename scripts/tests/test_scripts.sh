@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# summarize and plot on fixture CSVs: the good set yields the expected
+# figures and charts; a wrong header or a short record is refused with one
+# line and exit 1; --run-id selects a run.
+#   test_scripts.sh SCRIPTS_DIR CASE
+set -uo pipefail
+scripts=$1 case=$2
+fixtures=$scripts/tests/fixtures
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL ($case): $*" >&2; exit 1; }
+
+# run PROG ARGS...: sets rc, out, err
+run() {
+  "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  out=$(cat "$work/out")
+  err=$(cat "$work/err")
+}
+
+expect_refused() { # needle
+  [[ $rc -eq 1 ]] || fail "exit $rc, expected 1 (stderr: $err)"
+  [[ $(wc -l <"$work/err") -eq 1 ]] || fail "expected one line on stderr, got: $err"
+  grep -qF -- "$1" "$work/err" || fail "stderr lacks '$1': $err"
+}
+
+case "$case" in
+summarize)
+  cp "$fixtures"/good/*.csv "$work/"
+  run "$scripts/summarize" --results "$work"
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  md=$work/summary.md
+  [[ -s "$md" ]] || fail "no summary.md"
+  # Figures of the newest run (fixture-run), never of the older one.
+  grep -q '| tsd | fixture-run |' "$md" || fail "tsd run is not fixture-run"
+  grep -q '336,595' "$md" || fail "ceiling rate missing"
+  grep -q '\*\*24.2x\*\* synchronous' "$md" || fail "async/sync ratio missing"
+  grep -q 'reaches \*\*0.57\*\* of the server' "$md" || fail "async/ceiling ratio missing"
+  grep -q '| js_Publish, every ack checked | one txn per point, synchronous=FULL | 7,971 | 4,331 | 1.84 |' "$md" ||
+    fail "JetStream/SQLite pair missing"
+  grep -q 'p50 ratio 1000/1' "$md" || fail "state latency table missing"
+  grep -q '| state_direct_get | .* | 0.95 |' "$md" || fail "direct get ratio missing"
+  grep -q 'Bytes on disk per point: stream 67.0, SQLite 73.7' "$md" || fail "footprint missing"
+  grep -q 'idle | up streams=60 | 3,120 B/s' "$md" || fail "idle link bytes missing"
+  grep -q '20200101T000000Z-1' "$md" && fail "the older run leaked in"
+  ;;
+run-id)
+  cp "$fixtures"/good/tsd.csv "$work/"
+  run "$scripts/summarize" --results "$work" --run-id 20200101T000000Z-1 --out -
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  grep -q '| tsd | 20200101T000000Z-1 |' <<<"$out" || fail "--run-id not honoured"
+  run "$scripts/summarize" --results "$work" --run-id no-such-run
+  expect_refused "no rows with run id no-such-run"
+  ;;
+bad-header)
+  cp "$fixtures"/good/*.csv "$work/"
+  cp "$fixtures"/bad-header/tsd.csv "$work/"
+  run "$scripts/summarize" --results "$work"
+  expect_refused "header is not the natsexp CSV schema"
+  [[ ! -e "$work/summary.md" ]] || fail "summary.md written from a bad file"
+  run "$scripts/plot" --results "$work"
+  expect_refused "header is not the natsexp CSV schema"
+  ;;
+bad-row)
+  cp "$fixtures"/bad-row/point-store.csv "$work/"
+  run "$scripts/summarize" --results "$work"
+  expect_refused "record 3 has 10 fields"
+  ;;
+empty)
+  run "$scripts/summarize" --results "$work"
+  expect_refused "no experiment rows"
+  ;;
+plot)
+  cp "$fixtures"/good/*.csv "$work/"
+  run "$scripts/plot" --results "$work"
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  for png in tsd-publish tsd-windows tsd-vs-sqlite point-store-state sync-link; do
+    f=$work/$png.png
+    [[ -s "$f" ]] || fail "$png.png not drawn"
+    [[ $(head -c 8 "$f" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "$png.png is not a PNG"
+  done
+  ;;
+*) fail "unknown case" ;;
+esac
+echo "ok ($case)"
