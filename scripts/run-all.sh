@@ -3,15 +3,18 @@
 # bi-directional-sync with their defaults, then write results/summary.md and
 # the plots.
 #
-#   scripts/run-all.sh [--quick] [--results DIR]
+#   scripts/run-all.sh [--quick] [--results DIR] [--build DIR]
 #
-# --quick runs each experiment's small case (as the tests do). Every row of
-# one invocation shares a run id, so summarize reads exactly this run.
+# --quick runs each experiment's small case (as the tests do). --build uses
+# an already configured build dir as it is (no install, no setup: how the
+# tests call it). Every row of one invocation shares a run id, so summarize
+# reads exactly this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=()
 results=results
+build=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=(--quick) ;;
@@ -20,8 +23,13 @@ while [[ $# -gt 0 ]]; do
       results=$2
       shift
       ;;
+    --build)
+      [[ $# -ge 2 && -d "$2" ]] || { echo "run-all: --build needs an existing build dir" >&2; exit 2; }
+      build=$2
+      shift
+      ;;
     -h | --help)
-      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) echo "run-all: unknown option '$1' (see scripts/run-all.sh --help)" >&2; exit 2 ;;
@@ -29,19 +37,22 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-scripts/install-deps.sh
-if [[ -f build/build.ninja ]]; then
-  meson setup --reconfigure build >/dev/null
-else
-  meson setup build >/dev/null
+if [[ -z "$build" ]]; then
+  build=build
+  scripts/install-deps.sh
+  if [[ -f build/build.ninja ]]; then
+    meson setup --reconfigure build >/dev/null
+  else
+    meson setup build >/dev/null
+  fi
+  ninja -C build >/dev/null
 fi
-ninja -C build >/dev/null
 
 run_id=$(date -u +%Y%m%dT%H%M%SZ)-all
 export NATSEXP_RUN_ID=$run_id
 status=0
 for exp in point-store tsd bi-directional-sync; do
-  bin=build/$exp/$exp
+  bin=$build/$exp/$exp
   if [[ ! -x "$bin" ]]; then
     echo "run-all: $bin was not built" >&2
     status=1

@@ -2,7 +2,7 @@
 # summarize and plot on fixture CSVs: the good set yields the expected
 # figures and charts; a wrong header or a short record is refused with one
 # line and exit 1; --run-id selects a run.
-#   test_scripts.sh SCRIPTS_DIR CASE
+#   test_scripts.sh SCRIPTS_DIR CASE [BUILD_DIR]
 set -uo pipefail
 scripts=$1 case=$2
 fixtures=$scripts/tests/fixtures
@@ -79,6 +79,18 @@ plot)
     [[ -s "$f" ]] || fail "$png.png not drawn"
     [[ $(head -c 8 "$f" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "$png.png is not a PNG"
   done
+  ;;
+run-all-quick)
+  # scripts/run-all.sh --quick on the build under test: all three experiments,
+  # then summarize and plot, into a fresh results dir.
+  build=$3
+  run "$scripts/run-all.sh" --quick --build "$build" --results "$work/results"
+  [[ $rc -eq 0 ]] || fail "exit $rc: $(tail -5 "$work/err")"
+  for f in tsd.csv point-store.csv bi-directional-sync.csv summary.md; do
+    [[ -s "$work/results/$f" ]] || fail "results/$f missing"
+  done
+  grep -q 'no rows' "$work/results/summary.md" && fail "an experiment has no rows in the summary"
+  ls "$work/results"/*.png >/dev/null 2>&1 || fail "no plots"
   ;;
 *) fail "unknown case" ;;
 esac
