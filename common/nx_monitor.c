@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -184,31 +185,35 @@ int nx_http_get(const char *base_url, const char *path, char **body, nx_err *err
     return 0;
 }
 
-typedef int (*parse_fn)(const char *json, void *out, nx_err *err);
-
-static int fetch(const char *base_url, const char *path, parse_fn parse, void *out, nx_err *err)
+/* GETs path and returns the body (malloc'd) for the caller's parser. */
+static char *fetch(const char *base_url, const char *path, nx_err *err)
 {
     char *body = NULL;
-    if (nx_http_get(base_url, path, &body, err) != 0)
-        return -1;
-    int rc = parse(body, out, err);
-    free(body);
-    return rc;
+    return nx_http_get(base_url, path, &body, err) == 0 ? body : NULL;
 }
 
 int nx_monitor_varz(const char *base_url, nx_varz *out, nx_err *err)
 {
-    return fetch(base_url, "/varz", (parse_fn)nx_varz_parse, out, err);
+    char *body = fetch(base_url, "/varz", err);
+    int rc = body ? nx_varz_parse(body, out, err) : -1;
+    free(body);
+    return rc;
 }
 
 int nx_monitor_leafz(const char *base_url, nx_leafz *out, nx_err *err)
 {
-    return fetch(base_url, "/leafz", (parse_fn)nx_leafz_parse, out, err);
+    char *body = fetch(base_url, "/leafz", err);
+    int rc = body ? nx_leafz_parse(body, out, err) : -1;
+    free(body);
+    return rc;
 }
 
 int nx_monitor_jsz(const char *base_url, nx_jsz *out, nx_err *err)
 {
-    return fetch(base_url, "/jsz?accounts=true&streams=true", (parse_fn)nx_jsz_parse, out, err);
+    char *body = fetch(base_url, "/jsz?accounts=true&streams=true", err);
+    int rc = body ? nx_jsz_parse(body, out, err) : -1;
+    free(body);
+    return rc;
 }
 
 int nx_info_line_version(const char *line, char *out, size_t len, nx_err *err)
@@ -251,6 +256,37 @@ static int split_url(const char *url, char *host, size_t hlen, char *port, size_
     return 0;
 }
 
+/* A host that drops packets must not hold the run for the kernel's two
+ * minutes of SYN retries: connect without blocking and wait timeout_ms. */
+static int connect_within(const struct addrinfo *a, int timeout_ms, int *saved)
+{
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol);
+    if (fd < 0) {
+        *saved = errno;
+        return -1;
+    }
+    if (connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+        if (errno != EINPROGRESS) {
+            *saved = errno;
+            close(fd);
+            return -1;
+        }
+        struct pollfd pfd = {fd, POLLOUT, 0};
+        int soerr = 0;
+        socklen_t slen = sizeof soerr;
+        if (poll(&pfd, 1, timeout_ms) != 1 ||
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &slen) != 0 || soerr != 0) {
+            *saved = soerr ? soerr : ETIMEDOUT;
+            close(fd);
+            return -1;
+        }
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
 int nx_probe_server_version(const char *url, char *out, size_t len, nx_err *err)
 {
     char host[256], port[32];
@@ -262,14 +298,9 @@ int nx_probe_server_version(const char *url, char *out, size_t len, nx_err *err)
     if (gai != 0)
         return nx_fail(err, "cannot resolve %s:%s: %s", host, port, gai_strerror(gai));
     int fd = -1;
-    int saved = 0;
+    int saved = ETIMEDOUT;
     for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-            saved = errno;
-            close(fd);
-            fd = -1;
-        }
+        fd = connect_within(a, 2000, &saved);
     }
     freeaddrinfo(res);
     if (fd < 0)

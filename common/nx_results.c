@@ -28,6 +28,7 @@ void nx_row_init(nx_row *row)
     row->rate_per_s = NAN;
     row->p50_us = row->p90_us = row->p99_us = row->max_us = NAN;
     row->bytes = -1;
+    row->payload_bytes = -1;
 }
 
 void nx_row_set_latency(nx_row *row, const nx_hist *h)
@@ -236,9 +237,14 @@ char *nx_results_format(const nx_results *r, const nx_row *row, int64_t utc_s)
         snprintf(replicas, sizeof replicas, "%d", row->replicas);
     else
         replicas[0] = '\0';
-    snprintf(payload, sizeof payload, "%lld", (long long)row->payload_bytes);
+    if (row->payload_bytes >= 0)
+        snprintf(payload, sizeof payload, "%lld", (long long)row->payload_bytes);
+    else
+        payload[0] = '\0';
     snprintf(count, sizeof count, "%llu", (unsigned long long)row->count);
-    fmt_double(seconds, sizeof seconds, row->seconds, 6);
+    /* Nanosecond precision: a 5 us query must not round to 0.000005 and
+     * disagree with its own rate. */
+    fmt_double(seconds, sizeof seconds, row->seconds, 9);
     fmt_double(rate, sizeof rate, row->rate_per_s, 1);
     fmt_double(p50, sizeof p50, row->p50_us, 1);
     fmt_double(p90, sizeof p90, row->p90_us, 1);

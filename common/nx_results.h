@@ -18,8 +18,10 @@
     "run_id,utc,experiment,case,op,store,storage,replicas,payload_bytes,count,seconds,"            \
     "rate_per_s,p50_us,p90_us,p99_us,max_us,bytes,server_version,client_version,verified,note"
 
-/* One measurement. Doubles set to NAN and bytes < 0 are written as empty
- * fields; nx_row_init starts every optional field empty. */
+/* One measurement. Doubles set to NAN, and bytes or payload_bytes < 0, are
+ * written as empty fields; nx_row_init starts every optional field empty.
+ * payload_bytes is the point's data bytes (--payload): the stored message
+ * adds the codec's 10-byte header and the origin. */
 typedef struct nx_row {
     const char *case_name;
     const char *op;

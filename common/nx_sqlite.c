@@ -76,6 +76,13 @@ const char *nx_sqlite_version_label(void)
     return label;
 }
 
+void nx_row_init_sqlite(nx_row *row)
+{
+    nx_row_init(row);
+    row->store = "sqlite";
+    row->server_version = nx_sqlite_version_label();
+}
+
 void nx_sqlite_close(nx_sqlite *s)
 {
     if (s->db)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "nx_err.h"
+#include "nx_results.h"
 
 typedef struct nx_sqlite {
     sqlite3 *db;
@@ -34,6 +35,10 @@ long long nx_sqlite_bytes(nx_sqlite *s, bool checkpoint);
 
 /* "sqlite 3.40.1": the server_version of store=sqlite rows. */
 const char *nx_sqlite_version_label(void);
+
+/* nx_row_init for a SQLite row: store "sqlite", SQLite's version as the
+ * server version, storage and replicas empty (they describe streams). */
+void nx_row_init_sqlite(nx_row *row);
 
 /* Closes the database and removes its dir unless kept. */
 void nx_sqlite_close(nx_sqlite *s);

@@ -11,6 +11,7 @@
 #include "nx_monitor.h"
 #include "nx_run.h"
 #include "nx_server.h"
+#include "nx_stats.h"
 #include "nx_stream.h"
 #include "proc_util.h"
 
@@ -198,6 +199,12 @@ static void live_server(void **state)
     assert_int_equal(nx_probe_server_version(url, probed, sizeof probed, &err), -1);
     assert_non_null(strstr(err.msg, "cannot connect"));
     assert_int_equal(nx_monitor_varz("http://127.0.0.1:1", &v, &err), -1);
+    /* an address that answers nothing: the probe gives up instead of waiting
+     * for the kernel's SYN retries (minutes) */
+    int64_t t0 = nx_now_ns();
+    assert_int_equal(nx_probe_server_version("nats://192.0.2.1:4222", probed, sizeof probed, &err),
+                     -1);
+    assert_true(nx_now_ns() - t0 < 10 * 1000000000LL);
     assert_int_equal(dir_entries(tmp), 0);
     rm_rf(tmp);
 }

@@ -119,10 +119,18 @@ static void row_has_schema_fields(void **state)
     assert_string_equal(fields[4], "js_publish_async");
     assert_string_equal(fields[5], "jetstream");
     assert_string_equal(fields[9], "1000");
-    assert_string_equal(fields[10], "0.500000");
+    assert_string_equal(fields[8], "16");
+    assert_string_equal(fields[10], "0.500000000");
     assert_string_equal(fields[12], "12.2"); /* %.1f rounds to even */
     assert_string_equal(fields[13], "");     /* p90 not set */
     assert_string_equal(fields[16], "");     /* bytes not set */
+    row.payload_bytes = -1;
+    row.seconds = 0.000004567;
+    free(line);
+    line = nx_results_format(r, &row, 1700000000);
+    assert_int_equal(csv_split(line, fields, 32), 21);
+    assert_string_equal(fields[8], "");             /* payload not applicable */
+    assert_string_equal(fields[10], "0.000004567"); /* no rounding to microseconds */
     assert_string_equal(fields[17], "2.9.10");
     assert_string_equal(fields[19], "yes");
     assert_string_equal(fields[20], "window=256, \"best\"\nsecond line");
