@@ -8,6 +8,8 @@
 #include <nats/nats.h>
 #include <stdio.h>
 
+#include "leaf_crash.h"
+#include "nx_watchdog.h"
 #include "run_ctx.h"
 #include "sync_opts.h"
 
@@ -31,7 +33,8 @@ static int run(run_ctx *c, nx_err *err)
                "nats.c %s;\nthe leafnode link runs through a byte-counting relay on loopback\n",
                c->t.version, nats_GetVersion());
     if (section_seed(c, err) != 0 || section_state(c, err) != 0 || section_outage(c, err) != 0 ||
-        section_clear_seed(c, err) != 0 || section_scale(c, err) != 0 || section_paced(c, err) != 0)
+        section_clear_seed(c, err) != 0 || section_scale(c, err) != 0 ||
+        section_paced(c, err) != 0 || section_leaf_crash(c, err) != 0)
         return -1;
     report_print(&c->rep);
     return 0;
@@ -54,8 +57,10 @@ int main(int argc, char **argv)
     int rc = 0;
     if (report_open(&c.rep, o.base.no_csv ? NULL : o.base.results_dir, o.base.quiet, &err) != 0)
         rc = 1;
-    else if (run(&c, &err) != 0)
+    else if (nx_watchdog_start("bi-directional-sync", &err) != 0 || run(&c, &err) != 0)
         rc = 1;
+    /* A server that died under the run is the cause; say that. */
+    nx_watchdog_stop(rc != 0 ? &err : NULL);
     topology_destroy(&c.t);
     if (rc != 0)
         fprintf(stderr, "bi-directional-sync: %s\n", err.msg);

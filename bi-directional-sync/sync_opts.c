@@ -15,6 +15,7 @@ enum {
     OPT_HUB_URL,
     OPT_LEAF_URL,
     OPT_FAULT,
+    OPT_CRASH_ROUNDS,
 };
 
 #define DEFAULT_COUNT 20000
@@ -26,6 +27,8 @@ enum {
 #define QUICK_IDLE 2
 #define QUICK_OUTAGE 500
 #define QUICK_PACED 40
+#define DEFAULT_CRASH_ROUNDS 2
+#define QUICK_CRASH_ROUNDS 1
 
 static const nx_cli_option own[] = {
     {"idle-seconds", "S", OPT_IDLE,
@@ -42,14 +45,19 @@ static const nx_cli_option own[] = {
     {"hub-url", "URL", OPT_HUB_URL, "an existing hub (not supported yet: refused)"},
     {"leaf-url", "URL", OPT_LEAF_URL, "an existing leaf (not supported yet: refused)"},
     {"inject-fault", "KIND", OPT_FAULT,
-     "break one check on purpose to prove it fails: seed-order, sync-content, state-merge"},
+     "break one check on purpose to prove it fails: seed-order, sync-content, state-merge, "
+     "crash-copy"},
+    {"crash-rounds", "R", OPT_CRASH_ROUNDS,
+     "rounds of the leaf SIGKILLed in the middle of a sync and restarted, 0..100; 0 skips "
+     "(default 2; --quick 1)"},
 };
 
-static const char *const fault_names[] = {"none", "seed-order", "sync-content", "state-merge"};
+static const char *const fault_names[] = {"none", "seed-order", "sync-content", "state-merge",
+                                          "crash-copy"};
 
 const char *sync_fault_name(sync_fault f)
 {
-    return f <= FAULT_STATE_MERGE ? fault_names[f] : "?";
+    return f <= FAULT_CRASH_COPY ? fault_names[f] : "?";
 }
 
 static int handle(void *ctx, int id, const char *arg, nx_err *err)
@@ -82,6 +90,9 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         if (o->link_rates[0] == 0)
             o->nlink_rates = 0;
         return 0;
+    case OPT_CRASH_ROUNDS:
+        o->crash_rounds_set = true;
+        return nx_parse_long("crash-rounds", arg, 0, 100, &o->crash_rounds, err);
     case OPT_PACED_COUNT:
         o->paced_set = true;
         return nx_parse_long("paced-count", arg, 1, 1000000, &o->paced_count, err);
@@ -96,14 +107,14 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
             o->leaf_url = arg;
         return 0;
     case OPT_FAULT:
-        for (int f = FAULT_SEED_ORDER; f <= FAULT_STATE_MERGE; f++)
+        for (int f = FAULT_SEED_ORDER; f <= FAULT_CRASH_COPY; f++)
             if (strcmp(arg, fault_names[f]) == 0) {
                 o->fault = (sync_fault)f;
                 return 0;
             }
         return nx_fail(err,
                        "--inject-fault: '%s' is not allowed (allowed: seed-order, sync-content, "
-                       "state-merge)",
+                       "state-merge, crash-copy)",
                        arg);
     }
     return nx_fail(err, "internal error: unhandled option %d", id);
@@ -170,6 +181,7 @@ nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
     o->streams[1] = 60;
     o->nstreams = 2;
     o->paced_count = DEFAULT_PACED;
+    o->crash_rounds = DEFAULT_CRASH_ROUNDS;
     o->link_rates[0] = 20;
     o->link_rates[1] = 100;
     o->nlink_rates = 2;
@@ -187,6 +199,8 @@ nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
             o->outage_count = QUICK_OUTAGE;
         if (!o->paced_set)
             o->paced_count = QUICK_PACED;
+        if (!o->crash_rounds_set)
+            o->crash_rounds = QUICK_CRASH_ROUNDS;
         if (!o->streams_set)
             o->streams[1] = 6;
         if (!o->link_rate_set)

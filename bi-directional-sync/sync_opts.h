@@ -15,6 +15,7 @@ typedef enum {
     FAULT_SEED_ORDER,   /* publish the seed's first values out of order */
     FAULT_SYNC_CONTENT, /* corrupt one synced point's data */
     FAULT_STATE_MERGE,  /* let the wrong side win the shared prop */
+    FAULT_CRASH_COPY,   /* after the leaf crash, expect one point more than was published */
 } sync_fault;
 
 typedef struct sync_opts {
@@ -26,9 +27,11 @@ typedef struct sync_opts {
     long link_rates[NX_LIST_MAX]; /* kbit/s; none: no paced run */
     size_t nlink_rates;
     long paced_count;
+    long crash_rounds; /* leaf SIGKILL rounds; 0 = none */
     const char *hub_url, *leaf_url;
     sync_fault fault;
     bool idle_set, outage_set, streams_set, paced_set, link_rate_set;
+    bool crash_rounds_set;
 } sync_opts;
 
 /* Parses argv. NX_CLI_USAGE leaves one line in err (exit 2). */

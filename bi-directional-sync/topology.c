@@ -7,6 +7,7 @@
 #include "nx_conn.h"
 #include "nx_monitor.h"
 #include "nx_stats.h"
+#include "nx_watchdog.h"
 
 static void sleep_ms(long ms)
 {
@@ -73,11 +74,14 @@ int topology_start(topology *t, const topology_config *cfg, nx_err *err)
         topology_destroy(t);
         return -1;
     }
+    nx_watchdog_watch(t->hub, "the hub's nats-server");
+    nx_watchdog_watch(t->leaf, "the leaf's nats-server");
     return 0;
 }
 
 int topology_leaf_stop(topology *t, nx_err *err)
 {
+    nx_watchdog_unwatch(t->leaf);
     if (nx_server_stop(t->leaf, 10000) != 0)
         return nx_fail(err, "the leaf did not stop on SIGTERM within 10 s");
     return topology_wait_leafz(t, 0, 10000, err);
@@ -87,11 +91,14 @@ int topology_leaf_start_again(topology *t, nx_err *err)
 {
     if (nx_server_restart(t->leaf, err) != 0)
         return nx_fail_wrap(err, "restarting the leaf: ");
+    nx_watchdog_watch(t->leaf, "the leaf's nats-server");
     return 0;
 }
 
 void topology_destroy(topology *t)
 {
+    nx_watchdog_unwatch(t->leaf);
+    nx_watchdog_unwatch(t->hub);
     if (t->leaf_hub_js)
         jsCtx_Destroy(t->leaf_hub_js);
     if (t->leaf_js)

@@ -9,6 +9,7 @@
 #include <nats/nats.h>
 #include <stdio.h>
 
+#include "nx_watchdog.h"
 #include "ps_cas.h"
 #include "ps_ctx.h"
 #include "ps_footprint.h"
@@ -51,6 +52,15 @@ static int run(ps_ctx *c, nx_err *err)
     return 0;
 }
 
+/* A server that dies under the run ends it at once, with one line. */
+static int watch_server(const ps_ctx *c, nx_err *err)
+{
+    if (nx_watchdog_start("point-store", err) != 0)
+        return -1;
+    nx_watchdog_watch(c->run.server, "the nats-server");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ps_opts opts;
@@ -65,7 +75,11 @@ int main(int argc, char **argv)
         break;
     }
     ps_ctx c;
-    int rc = ps_ctx_open(&c, &opts, &err) == 0 && run(&c, &err) == 0 ? 0 : 1;
+    int rc = ps_ctx_open(&c, &opts, &err) == 0 && watch_server(&c, &err) == 0 && run(&c, &err) == 0
+                 ? 0
+                 : 1;
+    /* A server that died under the run is the cause; say that. */
+    nx_watchdog_stop(rc != 0 ? &err : NULL);
     fflush(stdout);
     if (rc != 0)
         fprintf(stderr, "point-store: %s\n", err.msg);

@@ -95,8 +95,13 @@ typedef struct writer {
     nx_err err;
 } writer;
 
+/* Each conflict means the other writer made progress, so retrying ends; the
+ * bound only stops a server that keeps refusing from hanging the run. */
+#define INCREMENT_TIMEOUT_NS (60LL * 1000000000LL)
+
 static int increment(writer *w, jsCtx *js, const char *origin)
 {
+    int64_t give_up = nx_now_ns() + INCREMENT_TIMEOUT_NS;
     for (;;) {
         long value = 0;
         uint64_t seq = 0;
@@ -111,7 +116,7 @@ static int increment(writer *w, jsCtx *js, const char *origin)
         natsStatus s = js_Publish(NULL, js, w->subject, buf, (int)n, w->expect ? &po : NULL, &jerr);
         if (s == NATS_OK)
             return 0;
-        if (w->expect && jerr == PS_ERR_WRONG_LAST_SEQ) {
+        if (w->expect && jerr == PS_ERR_WRONG_LAST_SEQ && nx_now_ns() < give_up) {
             w->conflicts++;
             continue;
         }

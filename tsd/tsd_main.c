@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "nx_run.h"
+#include "nx_watchdog.h"
+#include "tsd_crash.h"
 #include "tsd_ctx.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
@@ -100,19 +102,31 @@ int main(int argc, char **argv)
 
     nx_run run;
     tsd_ctx ctx = {0};
+    tsd_crash_result crash = {0};
     double build_ns = -1;
     int rc = nx_run_open(&run, "tsd", &opts.base, &err);
     bool opened = rc == 0;
+    if (rc == 0)
+        rc = nx_watchdog_start("tsd", &err);
+    if (rc == 0)
+        nx_watchdog_watch(run.server, "the nats-server");
     if (rc == 0)
         rc = setup(&ctx, &run, &opts, &err);
     if (rc == 0)
         rc = measure(&ctx, &build_ns, &err);
     if (rc == 0)
-        rc = tsd_report_write(&ctx.report, run.results, (size_t)opts.base.payload, &err);
+        rc = tsd_crash_run(&ctx, &crash, &err);
     if (rc == 0)
+        rc = tsd_report_write(&ctx.report, run.results, (size_t)opts.base.payload, &err);
+    /* A server that died under the run is the cause; say that. */
+    nx_watchdog_stop(rc != 0 ? &err : NULL);
+    if (rc == 0) {
         report(&ctx, build_ns, started);
-    else
+        if (!opts.base.quiet)
+            tsd_crash_print(stdout, &crash);
+    } else {
         fprintf(stderr, "tsd: %s\n", err.msg);
+    }
 
     tsd_report_free(&ctx.report);
     tsd_series_free(&ctx.series);

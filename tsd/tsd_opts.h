@@ -18,6 +18,10 @@ typedef enum {
     TSD_FAULT_RANGE,     /* the range model expects one point past the range */
     TSD_FAULT_RETENTION, /* the retention model expects L+1 points per series */
     TSD_FAULT_SQLITE,    /* the SQLite read-back expects other data bytes */
+    /* the crash check believes one point more was acked (JetStream) or
+     * committed (SQLite) than the store was ever given */
+    TSD_FAULT_CRASH,
+    TSD_FAULT_CRASH_SQLITE,
 } tsd_fault;
 
 typedef struct tsd_opts {
@@ -36,6 +40,10 @@ typedef struct tsd_opts {
     bool seed_set;
     bool no_sqlite;
     tsd_fault fault;
+    /* SIGKILL rounds per store in the crash case (0: none), and whether it
+     * was given (--quick lowers it only when not). */
+    long crash_rounds;
+    bool crash_rounds_set;
     /* Which of the experiment's own options were given (--quick changes
      * only the others). */
     bool series_set, range_points_set, retention_set, sync_count_set;

@@ -140,6 +140,7 @@ static void quick_run_verifies_every_step(void **state)
                            "Catch-up after an outage",
                            "Sync with 2 sourced",
                            "Sync with 6 sourced",
+                           "Leaf SIGKILLed in the middle of a sync, round 1 of 1",
                            "Measurements (this run)",
                            "all checks passed",
                            "leaf NODES-HUB holds                                     12  [12 13 14 "
@@ -155,7 +156,8 @@ static void quick_run_verifies_every_step(void **state)
     char *csv = slurp(path);
     const char *ops[] = {"seed_scenario",    "state_merge",        "catchup_after_outage",
                          "sync_setup",       "link_idle",          "sync_hub_to_leaf",
-                         "sync_leaf_to_hub", "link_bytes_per_msg", "link_budget"};
+                         "sync_leaf_to_hub", "link_bytes_per_msg", "link_budget",
+                         "crash_recovery"};
     int seen[sizeof ops / sizeof *ops] = {0};
     int rows = 0;
     static char fields[NCOLS + 2][512];
@@ -176,13 +178,18 @@ static void quick_run_verifies_every_step(void **state)
         if (strcmp(fields[COL_OP], "sync_hub_to_leaf") == 0)
             assert_string_equal(fields[COL_COUNT],
                                 strstr(fields[COL_CASE], "one_by_one") ? "500" : "2000");
+        /* --quick: one round of 1000 points each way, none missing or twice */
+        if (strcmp(fields[COL_OP], "crash_recovery") == 0) {
+            assert_string_equal(fields[COL_COUNT], "1000");
+            assert_non_null(strstr(fields[COL_NOTE], "missing 0, duplicates 0"));
+        }
     }
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (seen[i] == 0)
             fail_msg("no %s row in %s", ops[i], path);
     /* seed 3, state 2, outage 3, and per stream count: setup 1, idle 2, sync 2,
-     * link bytes 4, budget 4, one-by-one sync 2 */
-    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15);
+     * link bytes 4, budget 4, one-by-one sync 2; then the leaf crash, 1 per way */
+    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2);
     free(csv);
     done(&o);
 }
