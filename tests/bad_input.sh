@@ -49,8 +49,8 @@ leftovers() {
 }
 
 if [[ $mode == --markdown ]]; then
-  echo "| binary | input | exit | message (the one line on stderr) |"
-  echo "|---|---|---|---|"
+  echo "| input | exit | message (the one line on stderr) |"
+  echo "|---|---|---|"
 fi
 
 while IFS= read -r line; do
@@ -66,8 +66,8 @@ while IFS= read -r line; do
   env=${env//@FILE@/$file}
   args=${args//@FILE@/$file}
   eval "set -- $args"
-  shown="${env:+$env }$args"
-  [[ $env == - ]] && shown=$args
+  shown=$args
+  [[ $env != - ]] && shown="$env${args:+ $args}"
   rows=$((rows + 1))
 
   tmp="$work/tmp"
@@ -82,7 +82,7 @@ while IFS= read -r line; do
   if [[ $mode == --markdown ]]; then
     msg=$(head -1 "$work/err" | sed "s|$file|FILE|g; s/|/\\\\|/g")
     input=$(printf '%s' "$shown" | sed "s|$file|FILE|g; s/|/\\\\|/g")
-    echo "| $b | \`$input\` | $got | $msg |"
+    echo "| \`$input\` | $got | $msg |"
     continue
   fi
   if [[ $got -eq 124 || $got -eq 137 ]]; then

@@ -69,10 +69,12 @@ static int run_rounds(tsd_ctx *ctx, tsd_crash_stats *st, round_fn fn, const char
     int rc = 0;
     st->verified = true;
     for (long r = 0; r < rounds && rc == 0; r++) {
+        uint64_t written = st->written;
         rc = fn(ctx, dir, tsd_ctx_case_seed(ctx), splitmix(rng), st, &times[r], err);
         if (rc != 0)
             nx_fail_wrap(err, "crash round %ld of %ld: ", r + 1, rounds);
-        else
+        /* A round that lost points still counts: its figures are in st. */
+        if (st->written != written)
             st->rounds++;
         nx_progress_update(&p, (uint64_t)r + 1);
     }
