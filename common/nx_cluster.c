@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "nx_monitor.h"
 #include "nx_stats.h"
+#include "nx_wait.h"
 
 int nx_cluster_start(nx_cluster *c, int n, const char *name, const nx_server_config *base,
                      nx_err *err)
@@ -83,8 +83,7 @@ int nx_cluster_wait_leader(nx_cluster *c, int timeout_ms, nx_err *err)
             return nx_fail(err, "the JetStream cluster elected no meta leader within %d s",
                            timeout_ms / 1000);
         }
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
+        nx_sleep_ms(20);
     }
 }
 

@@ -22,6 +22,7 @@
 #include "nx_janitor.h"
 #include "nx_monitor.h"
 #include "nx_stats.h"
+#include "nx_wait.h"
 
 #define READY_TIMEOUT_MS 10000
 
@@ -152,13 +153,6 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
     if (fclose(f) != 0)
         return nx_fail(err, "cannot write %s: %s", path, strerror(errno));
     return 0;
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
 }
 
 /* The last non-empty line of the server's log, with the "[pid] date [LVL]"
@@ -318,7 +312,7 @@ static int launch(nx_server *s, nx_err *err)
             return nx_fail(err, "nats-server was not ready within %d s (log: %s/server.log)",
                            READY_TIMEOUT_MS / 1000, s->dir);
         }
-        sleep_ms(1);
+        nx_sleep_ms(1);
     }
     snprintf(s->url, sizeof s->url, "nats://127.0.0.1:%d", s->port);
     snprintf(s->monitor_url, sizeof s->monitor_url, "http://127.0.0.1:%d", s->monitor_port);
@@ -436,7 +430,7 @@ int nx_server_stop(nx_server *s, int timeout_ms)
     for (int waited = 0; waited < timeout_ms; waited += 5) {
         if (reap(s, &status))
             return 0;
-        sleep_ms(5);
+        nx_sleep_ms(5);
     }
     nx_server_kill(s);
     return -1;

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "nx_conn.h"
 #include "nx_stats.h"
+#include "nx_wait.h"
 
 void nx_stream_spec_init(nx_stream_spec *spec, const char *name)
 {
@@ -142,8 +142,7 @@ int nx_stream_wait_count(jsCtx *js, const char *name, uint64_t n, int poll_ms, i
         }
         if (nx_now_ns() >= deadline)
             break;
-        struct timespec ts = {poll_ms / 1000, (long)(poll_ms % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
+        nx_sleep_ms(poll_ms);
     }
     if (!seen)
         return nx_fail(err, "waiting for stream %s to hold %llu messages: %s", name,

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "nx_stats.h"
+#include "nx_wait.h"
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -147,6 +148,36 @@ static void clocks_move_forward(void **state)
     assert_true(nx_wall_ns() > 1600000000LL * 1000000000LL);
 }
 
+static int calls;
+
+static bool third_call(void *ctx)
+{
+    (void)ctx;
+    return ++calls >= 3;
+}
+
+static bool never(void *ctx)
+{
+    (void)ctx;
+    calls++;
+    return false;
+}
+
+static void poll_until_stops(void **state)
+{
+    (void)state;
+    calls = 0;
+    assert_int_equal(nx_poll_until(third_call, NULL, 1, 5000), 0);
+    assert_int_equal(calls, 3);
+    calls = 0;
+    int64_t t0 = nx_now_ns();
+    assert_int_equal(nx_poll_until(never, NULL, 5, 50), -1);
+    assert_true(nx_now_ns() - t0 >= 50 * 1000000LL);
+    assert_true(calls >= 2); /* at least the first call and the one at the deadline */
+    nx_sleep_ms(0);
+    nx_sleep_ms(-1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +187,7 @@ int main(void)
         cmocka_unit_test(merge_adds_samples),
         cmocka_unit_test(rate_and_median),
         cmocka_unit_test(clocks_move_forward),
+        cmocka_unit_test(poll_until_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

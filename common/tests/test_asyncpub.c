@@ -1,0 +1,127 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "nx_asyncpub.h"
+#include "nx_conn.h"
+#include "nx_server.h"
+#include "nx_stream.h"
+#include "nx_sub.h"
+#include "nx_wait.h"
+#include "proc_util.h"
+
+typedef struct fixture {
+    const char *tmp;
+    nx_server *s;
+    natsConnection *nc;
+    jsCtx *js;
+} fixture;
+
+static int up(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    f->tmp = test_tmpdir();
+    nx_server_config cfg;
+    nx_server_config_init(&cfg);
+    nx_err err;
+    nx_stream_spec spec;
+    nx_stream_spec_init(&spec, "ASYNC");
+    spec.subjects[spec.nsubjects++] = "a.>";
+    if (nx_server_start(&f->s, &cfg, &err) != 0 ||
+        nx_connect(&f->nc, nx_server_url(f->s), "asyncpub-test", &err) != 0 ||
+        nx_jetstream(&f->js, f->nc, NULL, 0, &err) != 0 ||
+        nx_stream_create(f->js, &spec, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int down(void **state)
+{
+    fixture *f = *state;
+    jsCtx_Destroy(f->js);
+    natsConnection_Destroy(f->nc);
+    nx_server_destroy(f->s);
+    int left = dir_entries(f->tmp);
+    rm_rf(f->tmp);
+    free(f);
+    return left == 0 ? 0 : -1;
+}
+
+static void every_publish_acked(void **state)
+{
+    fixture *f = *state;
+    nx_asyncpub *p = NULL;
+    nx_err err = {{0}};
+    assert_int_equal(nx_asyncpub_open(&p, f->nc, NULL, 64, &err), 0);
+    for (int i = 0; i < 5000; i++)
+        assert_int_equal(nx_asyncpub_send(p, "a.x", "12345678", 8, &err), 0);
+    if (nx_asyncpub_wait(p, 10000, &err) != 0)
+        fail_msg("%s", err.msg);
+    assert_int_equal(nx_asyncpub_failures(p), 0);
+    nx_asyncpub_close(p);
+    nx_stream_state st;
+    assert_int_equal(nx_stream_state_get(f->js, "ASYNC", &st, &err), 0);
+    assert_int_equal(st.msgs, 5000);
+}
+
+static void rejected_publishes_are_counted(void **state)
+{
+    fixture *f = *state;
+    nx_asyncpub *p = NULL;
+    nx_err err = {{0}};
+    assert_int_equal(nx_asyncpub_open(&p, f->nc, NULL, 16, &err), 0);
+    /* Without a stream behind the subject the server has no one to ack:
+     * "no responders" fails each publish at once. */
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(nx_asyncpub_send(p, "nostream.x", "x", 1, &err), 0);
+    assert_int_equal(nx_asyncpub_wait(p, 10000, &err), -1);
+    assert_non_null(strstr(err.msg, "20 async publishes failed"));
+    assert_int_equal(nx_asyncpub_failures(p), 20);
+    nx_asyncpub_close(p);
+}
+
+static void close_with_acks_outstanding(void **state)
+{
+    fixture *f = *state;
+    nx_asyncpub *p = NULL;
+    nx_err err = {{0}};
+    assert_int_equal(nx_asyncpub_open(&p, f->nc, NULL, 4096, &err), 0);
+    for (int i = 0; i < 2000; i++)
+        assert_int_equal(nx_asyncpub_send(p, "a.y", "x", 1, &err), 0);
+    /* no wait: the acks still arriving must find nothing to call */
+    nx_asyncpub_close(p);
+    nx_sleep_ms(200);
+    assert_int_equal(natsConnection_Flush(f->nc), NATS_OK);
+}
+
+static void sub_close_after_traffic(void **state)
+{
+    fixture *f = *state;
+    natsSubscription *sub = NULL;
+    assert_int_equal(natsConnection_SubscribeSync(&sub, f->nc, "plain.>"), NATS_OK);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(natsConnection_PublishString(f->nc, "plain.a", "x"), NATS_OK);
+    nx_sub_close(f->nc, sub);
+    nx_sub_close(f->nc, NULL);
+    assert_int_equal(natsConnection_Flush(f->nc), NATS_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(every_publish_acked, up, down),
+        cmocka_unit_test_setup_teardown(rejected_publishes_are_counted, up, down),
+        cmocka_unit_test_setup_teardown(close_with_acks_outstanding, up, down),
+        cmocka_unit_test_setup_teardown(sub_close_after_traffic, up, down),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
