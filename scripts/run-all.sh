@@ -51,6 +51,7 @@ fi
 run_id=$(date -u +%Y%m%dT%H%M%SZ)-all
 export NATSEXP_RUN_ID=$run_id
 status=0
+failed=()
 for exp in point-store tsd bi-directional-sync; do
   bin=$build/$exp/$exp
   if [[ ! -x "$bin" ]]; then
@@ -66,12 +67,14 @@ for exp in point-store tsd bi-directional-sync; do
   else
     rc=$?
     echo "=== $exp: FAILED (exit $rc) after $(($(date +%s) - start)) s ===" >&2
+    failed+=("$exp")
     status=1
   fi
 done
 
 echo
-scripts/summarize --results "$results" --run-id "$run_id" || status=1
+failed_list=$(IFS=,; echo "${failed[*]}")
+scripts/summarize --results "$results" --run-id "$run_id" --failed "$failed_list" || status=1
 scripts/plot --results "$results" --run-id "$run_id" || status=1
 echo "run-all: results in $results/ (run id $run_id)"
 exit $status

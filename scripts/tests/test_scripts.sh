@@ -44,6 +44,13 @@ summarize)
   grep -q 'idle | up streams=60 | 3,120 B/s' "$md" || fail "idle link bytes missing"
   grep -q '20200101T000000Z-1' "$md" && fail "the older run leaked in"
   ;;
+failed)
+  cp "$fixtures"/good/*.csv "$work/"
+  run "$scripts/summarize" --results "$work" --failed point-store --out -
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  grep -q 'point-store did not complete in this run' <<<"$out" || fail "failed run not flagged"
+  grep -q 'tsd did not complete' <<<"$out" && fail "tsd flagged without cause"
+  ;;
 run-id)
   cp "$fixtures"/good/tsd.csv "$work/"
   run "$scripts/summarize" --results "$work" --run-id 20200101T000000Z-1 --out -
