@@ -109,22 +109,32 @@ static void accept_one(relay *r)
     atomic_fetch_add(&r->active, 1);
 }
 
+/* After a recv that returned n: false when the source closed (0) or failed
+ * for good (a reset, say); only "nothing yet" and a signal keep it open. */
+static bool source_open(ssize_t n)
+{
+    if (n > 0)
+        return true;
+    if (n == 0)
+        return false;
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
 /* Reads what the pace allows into the direction's empty buffer. Returns
  * false when the source closed or failed. */
 static bool pump_in(relay *r, pair *p, int dir, int64_t now)
 {
     size_t allowed = pace_allowed(&r->pace[dir], now, RELAY_BUF);
     if (allowed == 0) {
-        /* Out of tokens, but poll may be reporting a hang-up: look without
-         * taking anything, so a closed side is not polled in a busy loop. */
+        /* Out of tokens, but poll may be reporting a hang-up or a reset: look
+         * without taking anything, so a dead side is closed now rather than
+         * polled in a busy loop until the pace allows a byte. */
         uint8_t b;
-        return recv(src_fd(p, dir), &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+        return source_open(recv(src_fd(p, dir), &b, 1, MSG_PEEK | MSG_DONTWAIT));
     }
     ssize_t n = recv(src_fd(p, dir), p->buf[dir], allowed, 0);
-    if (n == 0)
-        return false;
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+    if (n <= 0)
+        return source_open(n);
     pace_consume(&r->pace[dir], (size_t)n);
     p->len[dir] = (size_t)n;
     p->off[dir] = 0;

@@ -170,6 +170,43 @@ static void paced_bytes_arrive_intact(void **state)
     close(lfd);
 }
 
+/* At 1 bit/s the next byte is allowed 8 s after the burst is spent: a leaf
+ * that resets its connection in that time must close the pair at once, not
+ * when the pace next allows a read. (Linux reports the reset to the first
+ * recv only, so the peek that used to call it "alive" cost one loop; the
+ * test keeps the reset path covered.) */
+static void a_reset_while_out_of_tokens_closes_the_pair(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    relay *r = NULL;
+    nx_err err;
+    assert_int_equal(relay_start(&r, port, &err), 0);
+    relay_set_rate(r, 1);
+    int client = connect_loopback(relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    assert_true(upstream >= 0);
+    static uint8_t buf[256]; /* the whole burst */
+    send_all(client, buf, sizeof buf);
+    recv_all(upstream, buf, sizeof buf);
+    struct linger reset = {.l_onoff = 1, .l_linger = 0};
+    assert_int_equal(setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset), 0);
+    close(client);
+    relay_counts c;
+    for (int i = 0; i < 600; i++) { /* 3 s, well before the next token */
+        relay_read_counts(r, &c);
+        if (c.active == 0)
+            break;
+        nap();
+    }
+    assert_int_equal(c.active, 0);
+    uint8_t b;
+    assert_int_equal(recv(upstream, &b, 1, 0), 0);
+    close(upstream);
+    relay_stop(r);
+    close(lfd);
+}
+
 static void a_refused_upstream_drops_the_connection(void **state)
 {
     (void)state;
@@ -194,6 +231,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counts_each_way_and_survives_reconnects),
         cmocka_unit_test(paced_bytes_arrive_intact),
+        cmocka_unit_test(a_reset_while_out_of_tokens_closes_the_pair),
         cmocka_unit_test(a_refused_upstream_drops_the_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
