@@ -3,7 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nx_stats.h"
 #include "nx_stream.h"
+#include "points.h"
+#include "sync_measure.h"
 
 void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n)
 {
@@ -46,5 +49,30 @@ int sync_path_delete(const sync_path *p, nx_err *err)
         if (nx_stream_delete(p->dst_js, p->stream[k], true, err) != 0 ||
             nx_stream_delete(p->src_js, p->stream[k], true, err) != 0)
             return -1;
+    return 0;
+}
+
+int sync_paths_setup(topology *t, int per_way, int64_t timeout_ms, sync_path *h2l, sync_path *l2h,
+                     double *seconds, nx_err *err)
+{
+    sync_path_init(h2l, t, true, per_way);
+    sync_path_init(l2h, t, false, per_way);
+    int64_t t0 = nx_now_ns();
+    if (sync_path_create(h2l, err) != 0 || sync_path_create(l2h, err) != 0)
+        return -1;
+    uint64_t ones[SYNC_STREAMS_MAX];
+    for (int k = 0; k < per_way; k++)
+        ones[k] = 1;
+    sync_path *paths[2] = {h2l, l2h};
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < per_way; k++)
+            if (point_publish_value(paths[i]->src_js, paths[i]->stream[k], paths[i]->subject[k],
+                                    paths[i]->origin, "ready", nx_wall_ns(), false, err) != 0)
+                return -1;
+    double waited = 0;
+    if (sync_wait_holds(h2l, ones, (int)timeout_ms, &waited, err) != 0 ||
+        sync_wait_holds(l2h, ones, (int)timeout_ms, &waited, err) != 0)
+        return nx_fail_wrap(err, "setting up %d sourced streams: ", 2 * per_way);
+    *seconds = (double)(nx_now_ns() - t0) / 1e9;
     return 0;
 }

@@ -6,6 +6,7 @@
 #define SYNC_PATH_H
 
 #include <nats/nats.h>
+#include <stdint.h>
 
 #include "nx_err.h"
 #include "topology.h"
@@ -31,5 +32,11 @@ int sync_path_create(const sync_path *p, nx_err *err);
 
 /* Deletes both sides' streams (missing ones are fine). */
 int sync_path_delete(const sync_path *p, nx_err *err);
+
+/* Describes and creates per_way streams each way, then publishes a first
+ * point into every origin stream and waits until every sourced copy holds
+ * it, so the sources are known to be running; *seconds is all of that. */
+int sync_paths_setup(topology *t, int per_way, int64_t timeout_ms, sync_path *h2l, sync_path *l2h,
+                     double *seconds, nx_err *err);
 
 #endif
