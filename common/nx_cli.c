@@ -175,6 +175,7 @@ static int handle_shared(nx_opts *o, int id, const char *arg, nx_err *err)
         o->storage = strcmp(arg, "file") == 0 ? "file" : "memory";
         return 0;
     case OPT_REPLICAS:
+        o->replicas_set = true;
         if (nx_parse_long("replicas", arg, 1, 3, &o->replicas, err) != 0)
             return -1;
         if (o->replicas == 2)

@@ -36,6 +36,7 @@ typedef struct nx_opts {
     bool count_set;
     bool payload_set;
     bool repeat_set;
+    bool replicas_set; /* an experiment may measure R1 and R3 unless one was asked for */
 } nx_opts;
 
 /* An experiment's own option. id must be >= 1000 (ids below are shared). */
