@@ -17,9 +17,11 @@
 #include "nx_watchdog.h"
 #include "tsd_crash.h"
 #include "tsd_ctx.h"
+#include "tsd_failover.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
 #include "tsd_read_cases.h"
+#include "tsd_replicas.h"
 #include "tsd_retention.h"
 #include "tsd_sqlite.h"
 #include "tsd_summary.h"
@@ -85,6 +87,33 @@ static void report(const tsd_ctx *ctx, double build_ns, int64_t started_ns)
     fflush(stdout);
 }
 
+static bool wants_failover(const tsd_ctx *ctx)
+{
+    return ctx->opts->failover_count > 0 && ctx->opts->base.replicas == 3 &&
+           ctx->run->cluster.n >= 3;
+}
+
+/* What only a cluster or an existing deployment adds: the R3/R1 table, the
+ * failover case, and why either is missing. */
+static void report_beyond(const tsd_plan *plan, const tsd_ctx *ctx, const tsd_failover *fo,
+                          const nx_run *run)
+{
+    const tsd_opts *o = ctx[0].opts;
+    if (o->base.quiet)
+        return;
+    tsd_plan_print(stdout, plan);
+    if (plan->npasses == 2)
+        tsd_replicas_print(stdout, plan, &ctx[0].report, &ctx[1].report);
+    if (fo->count > 0)
+        tsd_failover_print(stdout, fo);
+    else if (run->scope && o->failover_count > 0)
+        printf("\nFailover: not measured (it kills a server: needs a spawned --cluster 3, not "
+               "--url)\n");
+    else if (run->cluster.n >= 3 && o->failover_count > 0)
+        printf("\nFailover: not measured (needs R3 streams; --replicas 1 was given)\n");
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     int64_t started = nx_now_ns();
@@ -101,9 +130,12 @@ int main(int argc, char **argv)
     }
 
     nx_run run;
-    tsd_ctx ctx = {0};
+    tsd_plan plan = {0};
+    tsd_opts pass_opts[TSD_PASSES_MAX];
+    tsd_ctx ctx[TSD_PASSES_MAX] = {{0}};
+    double build_ns[TSD_PASSES_MAX] = {-1, -1};
+    tsd_failover fo = {0};
     tsd_crash_result crash = {0};
-    double build_ns = -1;
     int rc = nx_run_open(&run, "tsd", &opts.base, &err);
     bool opened = rc == 0;
     if (rc == 0)
@@ -111,25 +143,41 @@ int main(int argc, char **argv)
     if (rc == 0)
         nx_watchdog_watch(run.server, "the nats-server");
     if (rc == 0)
-        rc = setup(&ctx, &run, &opts, &err);
+        rc = tsd_plan_make(&run, &opts, &plan, &err);
+    /* One pass per replicas setting (R1, then R3 with a cluster). */
+    for (int p = 0; rc == 0 && p < plan.npasses; p++) {
+        pass_opts[p] = tsd_plan_pass_opts(&plan, &opts, p);
+        rc = setup(&ctx[p], &run, &pass_opts[p], &err);
+        if (rc == 0)
+            rc = measure(&ctx[p], &build_ns[p], &err);
+        if (rc == 0 && wants_failover(&ctx[p]))
+            rc = tsd_failover_run(&ctx[p], (uint64_t)opts.failover_count, &fo, &err);
+    }
     if (rc == 0)
-        rc = measure(&ctx, &build_ns, &err);
-    if (rc == 0)
-        rc = tsd_crash_run(&ctx, &crash, &err);
-    if (rc == 0)
-        rc = tsd_report_write(&ctx.report, run.results, (size_t)opts.base.payload, &err);
-    /* A server that died under the run is the cause; say that. */
-    nx_watchdog_stop(rc != 0 ? &err : NULL);
+        rc = tsd_crash_run(&ctx[0], &crash, &err);
+    if (rc == 0 && plan.npasses == 2)
+        tsd_replicas_annotate(&ctx[1].report, &ctx[0].report);
+    for (int p = 0; rc == 0 && p < plan.npasses; p++)
+        rc = tsd_report_write(&ctx[p].report, run.results, (size_t)opts.base.payload, &err);
     if (rc == 0) {
-        report(&ctx, build_ns, started);
+        for (int p = 0; p < plan.npasses; p++)
+            report(&ctx[p], build_ns[p], started);
+        report_beyond(&plan, ctx, &fo, &run);
         if (!opts.base.quiet)
             tsd_crash_print(stdout, &crash);
-    } else {
-        fprintf(stderr, "tsd: %s\n", err.msg);
     }
+    /* Its row is written (verified=no) before the run fails. */
+    if (rc == 0 && fo.count > 0 && !fo.verified)
+        rc = nx_fail(&err, "%s", fo.why);
+    /* A server that died under the run is the cause; say that. */
+    nx_watchdog_stop(rc != 0 ? &err : NULL);
+    if (rc != 0)
+        fprintf(stderr, "tsd: %s\n", err.msg);
 
-    tsd_report_free(&ctx.report);
-    tsd_series_free(&ctx.series);
+    for (int p = 0; p < TSD_PASSES_MAX; p++) {
+        tsd_report_free(&ctx[p].report);
+        tsd_series_free(&ctx[p].series);
+    }
     if (opened)
         nx_run_close(&run);
     nats_Close();

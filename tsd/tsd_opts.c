@@ -16,6 +16,7 @@ enum {
     OPT_NO_SQLITE,
     OPT_CRASH_ROUNDS,
     OPT_INJECT_FAULT,
+    OPT_FAILOVER_COUNT,
 };
 
 static const nx_cli_option own_options[] = {
@@ -46,7 +47,10 @@ static const nx_cli_option own_options[] = {
      "skips it (default 20; --quick 3)"},
     {"inject-fault", "KIND", OPT_INJECT_FAULT,
      "corrupt a model on purpose to prove a check fails (exit 1): payload, count, range, "
-     "retention, sqlite, crash, crash-sqlite"},
+     "retention, sqlite, crash, crash-sqlite, failover"},
+    {"failover-count", "N", OPT_FAILOVER_COUNT,
+     "points of the failover case (R3 on a spawned --cluster 3: the stream leader is killed "
+     "at 1/3); 0 skips it (default 30000; --quick 3000)"},
 };
 
 static const char *const fault_names[] = {
@@ -54,23 +58,24 @@ static const char *const fault_names[] = {
     [TSD_FAULT_COUNT] = "count",         [TSD_FAULT_RANGE] = "range",
     [TSD_FAULT_RETENTION] = "retention", [TSD_FAULT_SQLITE] = "sqlite",
     [TSD_FAULT_CRASH] = "crash",         [TSD_FAULT_CRASH_SQLITE] = "crash-sqlite",
+    [TSD_FAULT_FAILOVER] = "failover",
 };
 
 const char *tsd_fault_name(tsd_fault f)
 {
-    return f <= TSD_FAULT_CRASH_SQLITE ? fault_names[f] : "?";
+    return f <= TSD_FAULT_FAILOVER ? fault_names[f] : "?";
 }
 
 static int parse_fault(const char *arg, tsd_fault *out, nx_err *err)
 {
-    for (int f = TSD_FAULT_PAYLOAD; f <= TSD_FAULT_CRASH_SQLITE; f++)
+    for (int f = TSD_FAULT_PAYLOAD; f <= TSD_FAULT_FAILOVER; f++)
         if (strcmp(arg, fault_names[f]) == 0) {
             *out = (tsd_fault)f;
             return 0;
         }
     return nx_fail(err,
                    "--inject-fault: '%s' is not allowed (allowed: payload, count, range, "
-                   "retention, sqlite, crash, crash-sqlite)",
+                   "retention, sqlite, crash, crash-sqlite, failover)",
                    arg);
 }
 
@@ -115,6 +120,9 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         return 0;
     case OPT_INJECT_FAULT:
         return parse_fault(arg, &o->fault, err);
+    case OPT_FAILOVER_COUNT:
+        o->failover_count_set = true;
+        return nx_parse_long("failover-count", arg, 0, 10000000L, &o->failover_count, err);
     }
     return nx_fail(err, "internal error: unhandled option %d", id);
 }
@@ -134,6 +142,7 @@ static void set_defaults(tsd_opts *o)
     o->retention = 1000;
     o->sqlite_batch = 1000;
     o->crash_rounds = 20;
+    o->failover_count = 30000;
 }
 
 /* --quick lowers only what the user left alone. */
@@ -151,6 +160,8 @@ static void apply_quick(tsd_opts *o)
         o->retention = 20;
     if (!o->crash_rounds_set)
         o->crash_rounds = 3;
+    if (!o->failover_count_set)
+        o->failover_count = 3000;
 }
 
 static int check_combination(const tsd_opts *o, nx_err *err)
@@ -207,7 +218,12 @@ nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
             "js_PublishAsync (a window sweep) and core publishes timed until stored (the "
             "server's ingest ceiling), read-back with pull and ordered consumers, a time-range "
             "query on one series among many, a per-subject retention limit, and SQLite (WAL) "
-            "on the same points. Every case is verified (counts, order, content).",
+            "on the same points. Every case is verified (counts, order, content). With a "
+            "cluster (--cluster 3, or a --url deployment that takes R3 streams) every JetStream "
+            "case is measured on R1 and then on R3 streams and the R3/R1 ratios are reported, "
+            "unless --replicas picks one; such a comparison lowers the defaults to --count 50000, "
+            "--sync-count 5000 and --retention 500 (options given are kept). On a spawned "
+            "cluster with R3 the failover case kills the stream leader while publishing.",
         .default_count = TSD_DEFAULT_COUNT,
         .default_payload = TSD_DEFAULT_PAYLOAD,
         .options = own_options,

@@ -22,6 +22,7 @@ typedef enum {
      * committed (SQLite) than the store was ever given */
     TSD_FAULT_CRASH,
     TSD_FAULT_CRASH_SQLITE,
+    TSD_FAULT_FAILOVER, /* the failover check believes one more point was acknowledged */
 } tsd_fault;
 
 typedef struct tsd_opts {
@@ -44,9 +45,10 @@ typedef struct tsd_opts {
      * was given (--quick lowers it only when not). */
     long crash_rounds;
     bool crash_rounds_set;
+    long failover_count; /* points of the failover case (R3, spawned cluster); 0 = none */
     /* Which of the experiment's own options were given (--quick changes
      * only the others). */
-    bool series_set, range_points_set, retention_set, sync_count_set;
+    bool series_set, range_points_set, retention_set, sync_count_set, failover_count_set;
 } tsd_opts;
 
 #define TSD_DEFAULT_COUNT 100000L

@@ -1,0 +1,96 @@
+#include "tsd_stream_group.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nx_conn.h"
+#include "nx_monitor.h"
+#include "nx_stats.h"
+
+#define POLL_MS 20
+
+int tsd_stream_leader(jsCtx *js, const char *stream, char *out, size_t len, nx_err *err)
+{
+    jsStreamInfo *si = NULL;
+    jsErrCode jerr = 0;
+    natsStatus s = js_GetStreamInfo(&si, js, stream, NULL, &jerr);
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, jerr, "stream info of %s", stream);
+    snprintf(out, len, "%s", si->Cluster && si->Cluster->Leader ? si->Cluster->Leader : "");
+    jsStreamInfo_Destroy(si);
+    return 0;
+}
+
+static bool replicas_current(jsCtx *js, const char *stream, char *why, size_t len)
+{
+    jsStreamInfo *si = NULL;
+    jsErrCode jerr = 0;
+    natsStatus s = js_GetStreamInfo(&si, js, stream, NULL, &jerr);
+    if (s != NATS_OK) {
+        snprintf(why, len, "stream info: %s", natsStatus_GetText(s));
+        return false;
+    }
+    const jsClusterInfo *ci = si->Cluster;
+    bool ok = ci && ci->Leader && ci->Leader[0] && ci->ReplicasLen == 2;
+    if (!ok)
+        snprintf(why, len, "stream info lists %d replicas besides leader '%s'",
+                 ci ? ci->ReplicasLen : 0, ci && ci->Leader ? ci->Leader : "");
+    for (int i = 0; ok && i < ci->ReplicasLen; i++) {
+        const jsPeerInfo *r = ci->Replicas[i];
+        ok = r->Current && !r->Offline;
+        if (!ok)
+            snprintf(why, len, "replica %s is %s (lag %llu)", r->Name,
+                     r->Offline ? "offline" : "not current", (unsigned long long)r->Lag);
+    }
+    jsStreamInfo_Destroy(si);
+    return ok;
+}
+
+static bool copies_full(nx_cluster *cluster, const char *stream, uint64_t msgs, nx_jsz *jsz,
+                        char *why, size_t len)
+{
+    for (int i = 0; i < cluster->n; i++) {
+        nx_server *m = cluster->node[i];
+        nx_err e;
+        if (nx_monitor_jsz(nx_server_monitor_url(m), jsz, &e) != 0) {
+            snprintf(why, len, "%s: %s", nx_server_name(m), e.msg);
+            return false;
+        }
+        bool listed = false;
+        uint64_t held = 0;
+        for (int k = 0; k < jsz->nstreams; k++)
+            if (strcmp(jsz->stream[k].name, stream) == 0) {
+                listed = true;
+                held = jsz->stream[k].messages;
+            }
+        if (!listed || held != msgs) {
+            snprintf(why, len, "%s's own copy holds %llu of %llu messages (its /jsz%s)",
+                     nx_server_name(m), (unsigned long long)held, (unsigned long long)msgs,
+                     listed ? "" : " does not list the stream");
+            return false;
+        }
+    }
+    return true;
+}
+
+int tsd_stream_wait_whole(jsCtx *js, nx_cluster *cluster, const char *stream, uint64_t msgs,
+                          int timeout_ms, bool *whole, char *why, size_t len, nx_err *err)
+{
+    nx_jsz *jsz = malloc(sizeof *jsz);
+    if (jsz == NULL)
+        return nx_fail(err, "out of memory");
+    int64_t deadline = nx_now_ns() + (int64_t)timeout_ms * 1000000;
+    why[0] = '\0';
+    for (;;) {
+        *whole = replicas_current(js, stream, why, len) &&
+                 copies_full(cluster, stream, msgs, jsz, why, len);
+        if (*whole || nx_now_ns() >= deadline)
+            break;
+        struct timespec ts = {0, POLL_MS * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    free(jsz);
+    return 0;
+}
