@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps_replicas.h"
+
 int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err)
 {
     memset(c, 0, sizeof *c);
@@ -14,14 +16,12 @@ int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err)
     return 0;
 }
 
-void ps_ctx_close(ps_ctx *c)
+void ps_ctx_drop_workload(ps_ctx *c, bool delete_bucket)
 {
     if (c->kv)
         kvStore_Destroy(c->kv);
     c->kv = NULL;
-    /* On our own server the bucket goes with the server; on a --url
-     * deployment it must not outlive the run. */
-    if (c->bucket[0] && c->run.scope && c->run.js) {
+    if (c->bucket[0] && delete_bucket && c->run.js) {
         natsStatus s = js_DeleteKeyValue(c->run.js, c->bucket);
         if (s != NATS_OK && s != NATS_NOT_FOUND)
             fprintf(stderr, "warning: deleting KV bucket %s: %s\n", c->bucket,
@@ -34,9 +34,6 @@ void ps_ctx_close(ps_ctx *c)
     if (c->db_open)
         ps_db_close(&c->db);
     c->db_open = false;
-    if (c->run_open)
-        nx_run_close(&c->run);
-    c->run_open = false;
     ps_model_free(&c->model);
     free(c->prop_names);
     free(c->props);
@@ -47,6 +44,18 @@ void ps_ctx_close(ps_ctx *c)
             free(c->round_p50[m][d]);
             c->round_p50[m][d] = NULL;
         }
+}
+
+void ps_ctx_close(ps_ctx *c)
+{
+    /* On our own server the bucket goes with the server; on a --url
+     * deployment it must not outlive the run. */
+    ps_ctx_drop_workload(c, c->run.scope != NULL);
+    ps_compare_free(c->compare);
+    c->compare = NULL;
+    if (c->run_open)
+        nx_run_close(&c->run);
+    c->run_open = false;
 }
 
 bool ps_quiet(const ps_ctx *c)
@@ -74,5 +83,6 @@ void ps_row_init(const ps_ctx *c, nx_row *row, const char *op, const char *store
 
 int ps_emit(ps_ctx *c, const nx_row *row, nx_err *err)
 {
-    return nx_results_append(c->run.results, row, err);
+    nx_row annotated;
+    return nx_results_append(c->run.results, ps_compare_row(c->compare, row, &annotated), err);
 }

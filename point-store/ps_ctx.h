@@ -46,10 +46,15 @@ typedef struct ps_ctx {
     long loaded; /* updates per prop written so far */
     /* p50 of each round, per method and history depth, for the ratios. */
     double *round_p50[PS_NMETHODS][NX_LIST_MAX];
+    struct ps_compare *compare; /* R1 rows to compare R3 rows with; NULL when not comparing */
 } ps_ctx;
 
 /* Opens the run (results, deployment, connection). */
 int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err);
+
+/* Drops the workload's stores and model (the KV bucket itself only when
+ * delete_bucket), so another pass can build them again. */
+void ps_ctx_drop_workload(ps_ctx *c, bool delete_bucket);
 
 /* Removes what the run created (KV bucket with --url; streams via nx_run),
  * stops what it spawned and frees everything. Safe on a partly opened ctx. */
