@@ -1,22 +1,33 @@
 #include "sync_measure.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "nx_asyncpub.h"
 #include "nx_conn.h"
 #include "nx_monitor.h"
 #include "nx_progress.h"
 #include "nx_stream.h"
+#include "nx_wait.h"
 #include "points.h"
 
 /* Async publishes in flight: enough to keep the origin server busy, small
  * enough that a slow link stalls the publisher rather than its memory. */
 #define PUBLISH_WINDOW 1024
+/* The last acks are local to the origin server, never behind the link. */
+#define ACK_WAIT_MS 60000
+/* Draining a consumer: its unsubscribe's round trip, then the messages it
+ * already holds. */
+#define DRAIN_MS 10000
+/* Let the last flow-control replies cross before closing the link window. */
+#define LINK_SETTLE_MS 100
 
+/* An ordered consumer on one destination stream, checking each point as it
+ * arrives. */
 typedef struct receiver {
     pthread_mutex_t mu;
     nx_hist *hist;
@@ -24,8 +35,9 @@ typedef struct receiver {
     const char *subject;
     size_t data_len;
     uint64_t expect, next_index;
-    _Atomic uint64_t received;
+    _Atomic int64_t last_ns; /* when the last expected point arrived; 0 before */
     _Atomic bool failed;
+    _Atomic bool closed; /* the library is done calling on_point */
     char error[256];
     natsSubscription *sub;
 } receiver;
@@ -48,12 +60,15 @@ static void on_point(natsConnection *nc, natsSubscription *sub, natsMsg *msg, vo
     (void)nc;
     (void)sub;
     receiver *r = closure;
-    int64_t now = nx_wall_ns();
+    int64_t now = nx_now_ns(), wall = nx_wall_ns();
     point_record rec;
     pthread_mutex_lock(&r->mu);
     if (!point_decode_record(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), &rec))
         receiver_fail(r, "%s: message %llu is not a point", r->subject,
                       (unsigned long long)r->next_index + 1);
+    else if (r->next_index >= r->expect)
+        receiver_fail(r, "%s: point %llu arrived after the last of %llu (a duplicate or extra)",
+                      r->subject, (unsigned long long)rec.index, (unsigned long long)r->expect);
     else if (!rec.has_index || rec.index != r->next_index)
         receiver_fail(r, "%s: point %llu arrived where point %llu was due (out of order)",
                       r->subject, (unsigned long long)rec.index, (unsigned long long)r->next_index);
@@ -64,12 +79,17 @@ static void on_point(natsConnection *nc, natsSubscription *sub, natsMsg *msg, vo
         receiver_fail(r, "point %llu arrived on %s, expected %s", (unsigned long long)rec.index,
                       natsMsg_GetSubject(msg), r->subject);
     else {
-        nx_hist_record(r->hist, now - rec.time_ns);
-        r->next_index++;
+        nx_hist_record(r->hist, wall - rec.time_ns);
+        if (++r->next_index == r->expect)
+            atomic_store(&r->last_ns, now);
     }
     pthread_mutex_unlock(&r->mu);
-    atomic_fetch_add(&r->received, 1);
     natsMsg_Destroy(msg);
+}
+
+static void on_closed(void *closure)
+{
+    atomic_store(&((receiver *)closure)->closed, true);
 }
 
 static int receiver_start(receiver *r, const sync_path *p, int k, uint64_t expect, size_t data_len,
@@ -95,85 +115,50 @@ static int receiver_start(receiver *r, const sync_path *p, int k, uint64_t expec
     so.Config.OptStartSeq = st.last_seq + 1;
     jsErrCode jerr = 0;
     natsStatus s = js_Subscribe(&r->sub, p->dst_js, p->subject[k], on_point, r, NULL, &so, &jerr);
-    if (s != NATS_OK)
+    if (s != NATS_OK) {
+        r->sub = NULL;
         return nx_nats_fail(err, s, jerr, "ordered consumer on %s", p->stream[k]);
+    }
+    s = natsSubscription_SetOnCompleteCB(r->sub, on_closed, r);
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, 0, "ordered consumer on %s: completion callback", p->stream[k]);
     return 0;
 }
 
-static void receiver_stop(receiver *r)
+static bool receiver_closed(void *ctx)
 {
-    if (r->sub) {
+    return atomic_load(&((receiver *)ctx)->closed);
+}
+
+/* Drains the consumer (every message it holds goes through on_point) and
+ * waits until the library has returned from on_point for good, so r can be
+ * freed. False when that was not seen in time: r must then stay allocated. */
+static bool receiver_close(receiver *r)
+{
+    if (r->sub == NULL)
+        return true;
+    bool drained = natsSubscription_DrainTimeout(r->sub, DRAIN_MS) == NATS_OK &&
+                   natsSubscription_WaitForDrainCompletion(r->sub, DRAIN_MS + 1000) == NATS_OK;
+    if (!drained)
         natsSubscription_Unsubscribe(r->sub);
-        natsSubscription_Destroy(r->sub);
-    }
+    bool closed = nx_poll_until(receiver_closed, r, 1, DRAIN_MS) == 0;
+    natsSubscription_Destroy(r->sub);
+    r->sub = NULL;
+    return closed;
+}
+
+static void receiver_free(receiver *r)
+{
     nx_hist_free(r->hist);
     pthread_mutex_destroy(&r->mu);
-}
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-int sync_wait_holds(const sync_path *p, const uint64_t *want, int timeout_ms, double *seconds,
-                    nx_err *err)
-{
-    int64_t t0 = nx_now_ns(), deadline = t0 + (int64_t)timeout_ms * 1000000;
-    bool done[SYNC_STREAMS_MAX] = {false};
-    uint64_t held[SYNC_STREAMS_MAX] = {0};
-    int left = p->nstreams;
-    for (;;) {
-        for (int k = 0; k < p->nstreams; k++) {
-            if (done[k])
-                continue;
-            nx_err local;
-            nx_stream_state st;
-            if (nx_stream_state_get(p->dst_js, p->stream[k], &st, &local) == 0)
-                held[k] = st.msgs;
-            if (held[k] >= want[k]) {
-                done[k] = true;
-                left--;
-            }
-        }
-        if (left == 0) {
-            *seconds = (double)(nx_now_ns() - t0) / 1e9;
-            return 0;
-        }
-        if (nx_now_ns() >= deadline)
-            break;
-        sleep_ms(2);
-    }
-    for (int k = 0; k < p->nstreams; k++)
-        if (!done[k])
-            return nx_fail(err, "%s: %s on the %s holds %llu of %llu messages after %.1f s",
-                           p->name, p->stream[k], strcmp(p->origin, "hub") == 0 ? "leaf" : "hub",
-                           (unsigned long long)held[k], (unsigned long long)want[k],
-                           timeout_ms / 1000.0);
-    return nx_fail(err, "%s: timed out", p->name);
-}
-
-static void on_publish_error(jsCtx *js, jsPubAckErr *pae, void *closure)
-{
-    (void)js;
-    (void)pae;
-    atomic_fetch_add((_Atomic uint64_t *)closure, 1);
 }
 
 int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
                  double *seconds, size_t *point_bytes, nx_err *err)
 {
-    _Atomic uint64_t failures = 0;
-    jsOptions o;
-    jsOptions_Init(&o);
-    o.PublishAsync.MaxPending = PUBLISH_WINDOW;
-    o.PublishAsync.ErrHandler = on_publish_error;
-    o.PublishAsync.ErrHandlerClosure = (void *)&failures;
-    o.Wait = 10000;
-    jsCtx *js = NULL;
-    natsStatus s = natsConnection_JetStream(&js, p->src_nc, &o);
-    if (s != NATS_OK)
-        return nx_nats_fail(err, s, 0, "%s: publisher context", p->name);
+    nx_asyncpub *pub = NULL;
+    if (!env->one_by_one && nx_asyncpub_open(&pub, p->src_nc, NULL, PUBLISH_WINDOW, err) != 0)
+        return nx_fail_wrap(err, "%s: ", p->name);
     uint8_t buf[POINT_DATA_MAX + 64];
     nx_progress prog;
     char label[64];
@@ -181,62 +166,95 @@ int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t
     nx_progress_start(&prog, label, count, env->quiet);
     int64_t t0 = nx_now_ns();
     uint64_t corrupt_at = count / 2;
-    for (uint64_t i = 0; i < count && s == NATS_OK; i++) {
+    int rc = 0;
+    for (uint64_t i = 0; i < count && rc == 0; i++) {
         int k = (int)(i % (uint64_t)p->nstreams);
         uint64_t index = i / (uint64_t)p->nstreams;
         size_t n = point_encode_indexed(buf, sizeof buf, p->origin, nx_wall_ns(), index, data_len);
         if (env->fault == FAULT_SYNC_CONTENT && i == corrupt_at)
             buf[n - 1] ^= 0x5a;
         *point_bytes = n;
-        if (env->one_by_one)
-            s = js_Publish(NULL, js, p->subject[k], buf, (int)n, NULL, NULL);
-        else
-            s = js_PublishAsync(js, p->subject[k], buf, (int)n, NULL);
+        if (pub) {
+            rc = nx_asyncpub_send(pub, p->subject[k], buf, (int)n, err);
+        } else {
+            jsErrCode jerr = 0;
+            natsStatus s = js_Publish(NULL, p->src_js, p->subject[k], buf, (int)n, NULL, &jerr);
+            if (s != NATS_OK)
+                rc = nx_nats_fail(err, s, jerr, "publish to %s", p->subject[k]);
+        }
         if ((i & 1023) == 0)
             nx_progress_update(&prog, i);
     }
-    if (s == NATS_OK && !env->one_by_one) {
-        jsPubOptions po;
-        jsPubOptions_Init(&po);
-        po.MaxWait = 60000;
-        s = js_PublishAsyncComplete(js, &po);
-    }
+    if (rc == 0 && pub)
+        rc = nx_asyncpub_wait(pub, ACK_WAIT_MS, err);
     *seconds = (double)(nx_now_ns() - t0) / 1e9;
     nx_progress_end(&prog);
-    jsCtx_Destroy(js);
-    if (s != NATS_OK)
-        return nx_nats_fail(err, s, 0, "%s: async publish", p->name);
-    if (atomic_load(&failures) > 0)
-        return nx_fail(err, "%s: %llu of %llu async publishes failed", p->name,
-                       (unsigned long long)atomic_load(&failures), (unsigned long long)count);
+    nx_asyncpub_close(pub);
+    if (rc != 0)
+        return nx_fail_wrap(err, "%s: ", p->name);
     return 0;
 }
 
-static int wait_receivers(const sync_path *p, receiver *rx, const sync_env *env, uint64_t count,
-                          nx_err *err)
+typedef struct receivers {
+    receiver *rx;
+    int n;
+} receivers;
+
+static bool all_received_or_failed(void *ctx)
 {
-    int64_t deadline = nx_now_ns() + (int64_t)env->timeout_ms * 1000000;
-    for (;;) {
-        uint64_t got = 0;
-        bool all = true;
-        for (int k = 0; k < p->nstreams; k++) {
-            if (atomic_load(&rx[k].failed)) {
-                pthread_mutex_lock(&rx[k].mu);
-                nx_fail(err, "%s: %s", p->name, rx[k].error);
-                pthread_mutex_unlock(&rx[k].mu);
-                return -1;
-            }
-            uint64_t r = atomic_load(&rx[k].received);
-            got += r;
-            all = all && r >= rx[k].expect;
-        }
-        if (all)
-            return 0;
-        if (nx_now_ns() >= deadline)
-            return nx_fail(err, "%s: the ordered consumers received %llu of %llu points", p->name,
-                           (unsigned long long)got, (unsigned long long)count);
-        sleep_ms(2);
+    const receivers *rs = ctx;
+    for (int k = 0; k < rs->n; k++) {
+        if (atomic_load(&rs->rx[k].failed))
+            return true;
+        if (atomic_load(&rs->rx[k].last_ns) == 0)
+            return false;
     }
+    return true;
+}
+
+/* Waits in-process for every receiver's last point (the atomics are read,
+ * the servers are not asked anything); *end_ns is when the last came. */
+static int wait_receivers(const sync_path *p, receiver *rx, const sync_env *env, uint64_t count,
+                          int64_t *end_ns, nx_err *err)
+{
+    receivers rs = {rx, p->nstreams};
+    bool in_time = nx_poll_until(all_received_or_failed, &rs, 1, env->timeout_ms) == 0;
+    uint64_t got = 0;
+    *end_ns = 0;
+    for (int k = 0; k < p->nstreams; k++) {
+        pthread_mutex_lock(&rx[k].mu);
+        if (atomic_load(&rx[k].failed)) {
+            nx_fail(err, "%s: %s", p->name, rx[k].error);
+            pthread_mutex_unlock(&rx[k].mu);
+            return -1;
+        }
+        got += rx[k].next_index;
+        pthread_mutex_unlock(&rx[k].mu);
+        int64_t last = atomic_load(&rx[k].last_ns);
+        if (last > *end_ns)
+            *end_ns = last;
+    }
+    if (!in_time)
+        return nx_fail(err, "%s: the ordered consumers received %llu of %llu points in %.1f s",
+                       p->name, (unsigned long long)got, (unsigned long long)count,
+                       (double)env->timeout_ms / 1000.0);
+    return 0;
+}
+
+/* After the window: each destination stream holds exactly what it held
+ * before plus what was published to it (nothing lost, nothing twice). */
+static int check_holds(const sync_path *p, const uint64_t *want, nx_err *err)
+{
+    for (int k = 0; k < p->nstreams; k++) {
+        nx_stream_state st;
+        if (nx_stream_state_get(p->dst_js, p->stream[k], &st, err) != 0)
+            return nx_fail_wrap(err, "%s: ", p->name);
+        if (st.msgs != want[k])
+            return nx_fail(err, "%s: %s on the %s holds %llu messages, expected %llu", p->name,
+                           p->stream[k], strcmp(p->origin, "hub") == 0 ? "leaf" : "hub",
+                           (unsigned long long)st.msgs, (unsigned long long)want[k]);
+    }
+    return 0;
 }
 
 bool sync_leafz_bytes(const char *monitor, int64_t *up, int64_t *down)
@@ -278,31 +296,39 @@ int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t
     int64_t lz_up0 = 0, lz_down0 = 0, lz_up1 = 0, lz_down1 = 0;
     bool lz = rc == 0 && sync_leafz_bytes(env->hub_monitor, &lz_up0, &lz_down0);
     relay_read_counts(env->link, &before);
-    int64_t t0 = nx_now_ns();
+    int64_t t0 = nx_now_ns(), end_ns = 0;
     if (rc == 0)
         rc = sync_publish(p, env, count, data_len, &out->publish_seconds, &out->point_bytes, err);
-    double waited = 0;
     if (rc == 0)
-        rc = sync_wait_holds(p, want, env->timeout_ms, &waited, err);
-    out->seconds = (double)(nx_now_ns() - t0) / 1e9;
-    if (rc == 0)
-        rc = wait_receivers(p, rx, env, count, err);
+        rc = wait_receivers(p, rx, env, count, &end_ns, err);
     if (rc == 0) {
-        /* Let the last flow-control replies cross before closing the window. */
-        sleep_ms(100);
+        out->seconds = (double)(end_ns - t0) / 1e9;
+        nx_sleep_ms(LINK_SETTLE_MS);
         relay_read_counts(env->link, &after);
         out->window_s = (double)(nx_now_ns() - t0) / 1e9;
         out->link = relay_counts_diff(&after, &before);
         out->leafz_ok = lz && sync_leafz_bytes(env->hub_monitor, &lz_up1, &lz_down1);
         out->leafz_up = lz_up1 - lz_up0;
         out->leafz_down = lz_down1 - lz_down0;
+        rc = check_holds(p, want, err);
     }
+    bool all_closed = true;
     for (int k = 0; k < started; k++) {
+        if (!receiver_close(&rx[k])) {
+            all_closed = false;
+            continue;
+        }
         if (rc == 0)
             nx_hist_merge(latency, rx[k].hist);
-        receiver_stop(&rx[k]);
+        receiver_free(&rx[k]);
     }
-    free(rx);
+    /* A consumer the library may still call into keeps its receiver: a
+     * leak on a path that already failed, never a use after free. */
+    if (all_closed)
+        free(rx);
+    else if (rc == 0)
+        rc = nx_fail(err, "%s: an ordered consumer did not close within %d s", p->name,
+                     DRAIN_MS / 1000);
     free(want);
     return rc;
 }

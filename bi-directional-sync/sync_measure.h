@@ -1,10 +1,12 @@
 /* Times one burst of sync along a path: `count` indexed points published
- * asynchronously, round robin over the path's origin streams, until the
- * sourced streams on the other side hold them all. Ordered consumers on the
- * destination, started before the first publish, receive every point and
- * check its order and content; their receipt time minus the point time in
- * the payload is the propagation latency. The relay's counters over the same
- * window give the bytes the link carried each way. */
+ * asynchronously, round robin over the path's origin streams, until ordered
+ * consumers on the destination (started before the first publish) have
+ * received the last of them. The consumers check every point's order and
+ * content as it arrives and note when the last expected one came, so the
+ * clock stops in their own callbacks, not at a poll; their receipt time
+ * minus the point time in the payload is the propagation latency. The
+ * destination streams' counts are checked afterwards, untimed. The relay's
+ * counters over the same window give the bytes the link carried each way. */
 #ifndef SYNC_MEASURE_H
 #define SYNC_MEASURE_H
 
@@ -21,7 +23,7 @@ typedef struct sync_env {
     relay *link;
     const char *hub_monitor; /* for /leafz beside the relay's counts */
     bool quiet;              /* no progress line */
-    int timeout_ms;          /* for the destination to hold everything */
+    int64_t timeout_ms;      /* for the destination to receive everything */
     sync_fault fault;
     /* Publish each point and wait for its ack before the next, so latency
      * is propagation alone rather than a burst's queue. */
@@ -31,7 +33,7 @@ typedef struct sync_env {
 typedef struct sync_sample {
     uint64_t count;
     size_t point_bytes;     /* encoded payload of one point */
-    double seconds;         /* first publish until the destination holds all */
+    double seconds;         /* first publish until the last point was received */
     double publish_seconds; /* first publish until the last ack */
     double window_s;        /* the relay's counting window */
     relay_counts link;      /* bytes over the window, by direction */
@@ -40,8 +42,9 @@ typedef struct sync_sample {
 } sync_sample;
 
 /* Records every point's latency into latency. Fails with one line when a
- * publish fails, the destination does not get everything in time, or a
- * received point is out of order or corrupt. */
+ * publish fails, the destination does not receive everything in time, a
+ * received point is out of order or corrupt, or a destination stream then
+ * holds other than what was published. */
 int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
                  nx_hist *latency, sync_sample *out, nx_err *err);
 
@@ -50,11 +53,6 @@ int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t
  * one when env says so; returns once every ack is in. */
 int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
                  double *seconds, size_t *point_bytes, nx_err *err);
-
-/* Waits until the path's destination streams hold `want[k]` messages each;
- * the time it took in *seconds. */
-int sync_wait_holds(const sync_path *p, const uint64_t *want, int timeout_ms, double *seconds,
-                    nx_err *err);
 
 /* The hub's /leafz byte counters for its one leaf connection: in (from the
  * leaf) as up, out as down. They count message payloads only. False when
