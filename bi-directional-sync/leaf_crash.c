@@ -170,9 +170,9 @@ static int one_round(run_ctx *c, int round, uint64_t *rng, leaf_crash_result *re
         rc = sync_path_create(&l2h, err);
     /* The leaf's points first: all of them must be acked before the kill. */
     if (rc == 0)
-        rc = sync_publish(&l2h, &c->env, n, data_len, &pub_s, &point_bytes, err);
+        rc = sync_publish(&l2h, &c->env, n, data_len, false, &pub_s, &point_bytes, err);
     if (rc == 0)
-        rc = sync_publish(&h2l, &c->env, n, data_len, &pub_s, &point_bytes, err);
+        rc = sync_publish(&h2l, &c->env, n, data_len, false, &pub_s, &point_bytes, err);
     uint64_t target = n / 4 + splitmix(rng) % (n / 2);
     uint64_t at_kill[2] = {0, 0};
     if (rc == 0) {

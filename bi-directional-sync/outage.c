@@ -51,7 +51,8 @@ int outage_measure(topology *t, const sync_path *p, const sync_env *env, uint64_
     uint64_t want = st.msgs + m;
     if (topology_leaf_stop(t, err) != 0)
         return nx_fail_wrap(err, "catch-up: ");
-    if (sync_publish(p, env, m, data_len, &out->publish_s, &out->point_bytes, err) != 0)
+    if (sync_publish(p, env, m, data_len, env->fault == FAULT_OUTAGE_CONTENT, &out->publish_s,
+                     &out->point_bytes, err) != 0)
         return -1;
     relay_counts before, after;
     relay_read_counts(env->link, &before);

@@ -154,7 +154,7 @@ static void receiver_free(receiver *r)
 }
 
 int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
-                 double *seconds, size_t *point_bytes, nx_err *err)
+                 bool corrupt_one, double *seconds, size_t *point_bytes, nx_err *err)
 {
     nx_asyncpub *pub = NULL;
     if (!env->one_by_one && nx_asyncpub_open(&pub, p->src_nc, NULL, PUBLISH_WINDOW, err) != 0)
@@ -171,7 +171,7 @@ int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t
         int k = (int)(i % (uint64_t)p->nstreams);
         uint64_t index = i / (uint64_t)p->nstreams;
         size_t n = point_encode_indexed(buf, sizeof buf, p->origin, nx_wall_ns(), index, data_len);
-        if (env->fault == FAULT_SYNC_CONTENT && i == corrupt_at)
+        if (corrupt_one && i == corrupt_at)
             buf[n - 1] ^= 0x5a;
         *point_bytes = n;
         if (pub) {
@@ -298,7 +298,8 @@ int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t
     relay_read_counts(env->link, &before);
     int64_t t0 = nx_now_ns(), end_ns = 0;
     if (rc == 0)
-        rc = sync_publish(p, env, count, data_len, &out->publish_seconds, &out->point_bytes, err);
+        rc = sync_publish(p, env, count, data_len, env->fault == FAULT_SYNC_CONTENT,
+                          &out->publish_seconds, &out->point_bytes, err);
     if (rc == 0)
         rc = wait_receivers(p, rx, env, count, &end_ns, err);
     if (rc == 0) {

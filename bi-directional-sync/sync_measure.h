@@ -50,9 +50,10 @@ int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t
 
 /* Publishes count indexed points, round robin over the path's streams
  * (stream k gets indexes 0, 1, ... of its own): asynchronously, or one by
- * one when env says so; returns once every ack is in. */
+ * one when env says so; returns once every ack is in. corrupt_one flips a
+ * byte of the middle point (an injected fault the readers must catch). */
 int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
-                 double *seconds, size_t *point_bytes, nx_err *err);
+                 bool corrupt_one, double *seconds, size_t *point_bytes, nx_err *err);
 
 /* The hub's /leafz byte counters for its one leaf connection: in (from the
  * leaf) as up, out as down. They count message payloads only. False when

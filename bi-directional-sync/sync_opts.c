@@ -46,18 +46,18 @@ static const nx_cli_option own[] = {
     {"leaf-url", "URL", OPT_LEAF_URL, "an existing leaf (not supported yet: refused)"},
     {"inject-fault", "KIND", OPT_FAULT,
      "break one check on purpose to prove it fails: seed-order, sync-content, state-merge, "
-     "crash-copy"},
+     "crash-copy, outage-content"},
     {"crash-rounds", "R", OPT_CRASH_ROUNDS,
      "rounds of the leaf SIGKILLed in the middle of a sync and restarted, 0..100; 0 skips "
      "(default 2; --quick 1)"},
 };
 
-static const char *const fault_names[] = {"none", "seed-order", "sync-content", "state-merge",
-                                          "crash-copy"};
+static const char *const fault_names[] = {"none",        "seed-order", "sync-content",
+                                          "state-merge", "crash-copy", "outage-content"};
 
 const char *sync_fault_name(sync_fault f)
 {
-    return f <= FAULT_CRASH_COPY ? fault_names[f] : "?";
+    return f <= FAULT_OUTAGE_CONTENT ? fault_names[f] : "?";
 }
 
 static int handle(void *ctx, int id, const char *arg, nx_err *err)
@@ -107,14 +107,14 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
             o->leaf_url = arg;
         return 0;
     case OPT_FAULT:
-        for (int f = FAULT_SEED_ORDER; f <= FAULT_CRASH_COPY; f++)
+        for (int f = FAULT_SEED_ORDER; f <= FAULT_OUTAGE_CONTENT; f++)
             if (strcmp(arg, fault_names[f]) == 0) {
                 o->fault = (sync_fault)f;
                 return 0;
             }
         return nx_fail(err,
                        "--inject-fault: '%s' is not allowed (allowed: seed-order, sync-content, "
-                       "state-merge, crash-copy)",
+                       "state-merge, crash-copy, outage-content)",
                        arg);
     }
     return nx_fail(err, "internal error: unhandled option %d", id);

@@ -13,9 +13,11 @@
 typedef enum {
     FAULT_NONE = 0,
     FAULT_SEED_ORDER,   /* publish the seed's first values out of order */
-    FAULT_SYNC_CONTENT, /* corrupt one synced point's data */
+    FAULT_SYNC_CONTENT, /* corrupt one point of each live sync burst */
     FAULT_STATE_MERGE,  /* let the wrong side win the shared prop */
     FAULT_CRASH_COPY,   /* after the leaf crash, expect one point more than was published */
+    /* corrupt one point published while the leaf is down */
+    FAULT_OUTAGE_CONTENT,
 } sync_fault;
 
 typedef struct sync_opts {

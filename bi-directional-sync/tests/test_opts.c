@@ -79,6 +79,9 @@ static void own_options(void **state)
     assert_int_equal(o.paced_count, 50);
     assert_int_equal(o.fault, FAULT_STATE_MERGE);
     assert_string_equal(sync_fault_name(o.fault), "state-merge");
+    assert_int_equal(PARSE(&o, &err, "--inject-fault", "outage-content"), NX_CLI_RUN);
+    assert_int_equal(o.fault, FAULT_OUTAGE_CONTENT);
+    assert_string_equal(sync_fault_name(o.fault), "outage-content");
 }
 
 static void refusals(void **state)

@@ -250,10 +250,19 @@ static void seed_order_fault_fails_and_dumps_both_copies(void **state)
                    "NODES-HUB on the hub: 4 messages");
 }
 
-static void sync_content_fault_fails(void **state)
+/* The live sync receiver's own check, not the outage read-back before it. */
+static void sync_content_fault_fails_in_the_live_sync(void **state)
 {
     (void)state;
-    expect_failure("sync-content", "(corrupt)", NULL);
+    expect_failure("sync-content",
+                   "hub_to_leaf: n.hub.1.value: point 1000 arrived with corrupt content", NULL);
+}
+
+static void outage_content_fault_fails_in_the_catch_up_read_back(void **state)
+{
+    (void)state;
+    expect_failure("outage-content",
+                   "catch-up: the leaf's NODES-HUB point 251 is index 250 (corrupt)", NULL);
 }
 
 static void state_merge_fault_fails(void **state)
@@ -297,7 +306,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest faults[] = {
         cmocka_unit_test(seed_order_fault_fails_and_dumps_both_copies),
         cmocka_unit_test(state_merge_fault_fails),
-        cmocka_unit_test(sync_content_fault_fails),
+        cmocka_unit_test(sync_content_fault_fails_in_the_live_sync),
+        cmocka_unit_test(outage_content_fault_fails_in_the_catch_up_read_back),
     };
     const struct CMUnitTest paced[] = {cmocka_unit_test(paced_link_runs_verify)};
     const struct CMUnitTest usage[] = {cmocka_unit_test(usage_errors_exit_2_without_servers)};
