@@ -122,11 +122,11 @@ static int wait_complete(const sync_path *paths[2], uint64_t n, int64_t t0, doub
     return 0;
 }
 
-static int check_copy(jsCtx *js, const sync_path *p, uint64_t n, size_t data_len, copy_check *out,
-                      nx_err *err)
+static int check_copy(natsConnection *nc, jsCtx *js, const sync_path *p, uint64_t n,
+                      size_t data_len, copy_check *out, nx_err *err)
 {
     point_list l;
-    if (point_read_stream(js, p->stream[0], p->subject[0], &l, err) != 0)
+    if (point_read_stream(nc, js, p->stream[0], p->subject[0], &l, err) != 0)
         return nx_fail_wrap(err, "leaf crash: ");
     copy_check_run(&l, n, p->origin, p->subject[0], data_len, out);
     point_list_free(&l);
@@ -200,11 +200,11 @@ static int one_round(run_ctx *c, int round, uint64_t *rng, leaf_crash_result *re
             copy_check k[3];
             /* --inject-fault crash-copy: the check expects one point more */
             uint64_t want = c->o->fault == FAULT_CRASH_COPY ? n + 1 : n;
-            rc = check_copy(h2l.dst_js, &h2l, want, data_len, &k[0], err);
+            rc = check_copy(h2l.dst_nc, h2l.dst_js, &h2l, want, data_len, &k[0], err);
             if (rc == 0)
-                rc = check_copy(l2h.dst_js, &l2h, n, data_len, &k[1], err);
+                rc = check_copy(l2h.dst_nc, l2h.dst_js, &l2h, n, data_len, &k[1], err);
             if (rc == 0)
-                rc = check_copy(l2h.src_js, &l2h, n, data_len, &k[2], err);
+                rc = check_copy(l2h.src_nc, l2h.src_js, &l2h, n, data_len, &k[2], err);
             if (rc == 0) {
                 leaf_crash_dir *dirs[2] = {&res->dir[0], &res->dir[1]};
                 for (int i = 0; i < 2; i++) {

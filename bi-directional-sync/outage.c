@@ -20,7 +20,7 @@ static void sleep_ms(long ms)
 static int verify_caught_up(const sync_path *p, uint64_t m, size_t data_len, nx_err *err)
 {
     point_list l;
-    if (point_read_stream(p->dst_js, p->stream[0], p->subject[0], &l, err) != 0)
+    if (point_read_stream(p->dst_nc, p->dst_js, p->stream[0], p->subject[0], &l, err) != 0)
         return nx_fail_wrap(err, "catch-up: reading the leaf's %s: ", p->stream[0]);
     int rc = 0;
     if (l.n != m)

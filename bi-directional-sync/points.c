@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nx_conn.h"
+#include "nx_sub.h"
 
 /* The filler byte at offset i of an indexed point's data: derived from the
  * index so a byte from another point, or a flipped one, is caught. */
@@ -120,8 +121,8 @@ static int consumer_total(natsSubscription *sub, const char *stream, uint64_t *t
     return 0;
 }
 
-static int read_points(jsCtx *js, const char *stream, const char *filter, bool heads_only,
-                       point_list *out, nx_err *err)
+static int read_points(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                       bool heads_only, point_list *out, nx_err *err)
 {
     memset(out, 0, sizeof *out);
     jsSubOptions so;
@@ -161,23 +162,22 @@ static int read_points(jsCtx *js, const char *stream, const char *filter, bool h
         }
         natsMsg_Destroy(msg);
     }
-    natsSubscription_Unsubscribe(sub);
-    natsSubscription_Destroy(sub);
+    nx_sub_close(nc, sub);
     if (rc != 0)
         point_list_free(out);
     return rc;
 }
 
-int point_read_stream(jsCtx *js, const char *stream, const char *filter, point_list *out,
-                      nx_err *err)
+int point_read_stream(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                      point_list *out, nx_err *err)
 {
-    return read_points(js, stream, filter, false, out, err);
+    return read_points(nc, js, stream, filter, false, out, err);
 }
 
-int point_read_heads(jsCtx *js, const char *stream, const char *filter, point_list *out,
-                     nx_err *err)
+int point_read_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                     point_list *out, nx_err *err)
 {
-    return read_points(js, stream, filter, true, out, err);
+    return read_points(nc, js, stream, filter, true, out, err);
 }
 
 void point_list_dump(FILE *f, const char *label, const point_list *l)

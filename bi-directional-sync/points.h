@@ -57,13 +57,14 @@ int point_publish_value(jsCtx *js, const char *stream, const char *subject, cons
                         const char *value, int64_t time_ns, bool tombstone, nx_err *err);
 
 /* Reads every message of `stream` matching filter, in stream order, through
- * an ordered consumer. */
-int point_read_stream(jsCtx *js, const char *stream, const char *filter, point_list *out,
-                      nx_err *err);
+ * an ordered consumer on js; nc is js's connection (the consumer is closed
+ * with nx_sub_close). */
+int point_read_stream(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                      point_list *out, nx_err *err);
 
 /* Reads the last message of every subject matching filter (the heads). */
-int point_read_heads(jsCtx *js, const char *stream, const char *filter, point_list *out,
-                     nx_err *err);
+int point_read_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                     point_list *out, nx_err *err);
 
 /* One line per message: "    seq 3  n.hub.123.value = 14  (hub)". */
 void point_list_dump(FILE *f, const char *label, const point_list *l);

@@ -39,13 +39,19 @@ static expected upto(expected e, int last)
     return e;
 }
 
-static void dump_copy(jsCtx *js, const char *server, const expected *e)
+/* The connection a context of the topology belongs to. */
+static natsConnection *conn_of(const topology *t, const jsCtx *js)
+{
+    return js == t->hub_js ? t->hub_nc : t->leaf_nc;
+}
+
+static void dump_copy(const topology *t, jsCtx *js, const char *server, const expected *e)
 {
     point_list l;
     nx_err err = {{0}};
     char label[96];
     snprintf(label, sizeof label, "%s on the %s", e->stream, server);
-    if (point_read_stream(js, e->stream, e->filter, &l, &err) != 0) {
+    if (point_read_stream(conn_of(t, js), js, e->stream, e->filter, &l, &err) != 0) {
         fprintf(stderr, "  %s: not readable: %s\n", label, err.msg);
         return;
     }
@@ -64,8 +70,8 @@ static int mismatch(seed_ctx *c, const expected *e, nx_err *err, const char *fmt
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     fprintf(stderr, "step %d: %s; both copies of %s:\n", c->step, what, e->stream);
-    dump_copy(c->t->hub_js, "hub", e);
-    dump_copy(c->t->leaf_js, "leaf", e);
+    dump_copy(c->t, c->t->hub_js, "hub", e);
+    dump_copy(c->t, c->t->leaf_js, "leaf", e);
     return nx_fail(err, "seed step %d: %s", c->step, what);
 }
 
@@ -75,7 +81,7 @@ static int check_copy(seed_ctx *c, jsCtx *js, const char *action, const char *co
                       const expected *e, nx_err *err)
 {
     point_list l;
-    if (point_read_stream(js, e->stream, e->filter, &l, err) != 0)
+    if (point_read_stream(conn_of(c->t, js), js, e->stream, e->filter, &l, err) != 0)
         return nx_fail_wrap(err, "seed step %d: %s: ", c->step, copy);
     size_t want = (size_t)(e->last - e->first + 1);
     int rc = 0;

@@ -53,10 +53,11 @@ static void expected_state(int64_t base, node_state *s)
     state_finish(s);
 }
 
-static int add_heads(jsCtx *js, const char *stream, const char *filter, node_state *s, nx_err *err)
+static int add_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                     node_state *s, nx_err *err)
 {
     point_list l;
-    if (point_read_heads(js, stream, filter, &l, err) != 0)
+    if (point_read_heads(nc, js, stream, filter, &l, err) != 0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < l.n && rc == 0; i++) {
@@ -74,12 +75,13 @@ static int add_heads(jsCtx *js, const char *stream, const char *filter, node_sta
     return rc;
 }
 
-static int merge_on(jsCtx *js, const char *where, node_state *s, double *seconds, nx_err *err)
+static int merge_on(natsConnection *nc, jsCtx *js, const char *where, node_state *s,
+                    double *seconds, nx_err *err)
 {
     int64_t t0 = nx_now_ns();
     state_init(s);
-    if (add_heads(js, SEED_HUB_STREAM, "n.hub." NODE ".>", s, err) != 0 ||
-        add_heads(js, SEED_LEAF_STREAM, "n.leaf." NODE ".>", s, err) != 0)
+    if (add_heads(nc, js, SEED_HUB_STREAM, "n.hub." NODE ".>", s, err) != 0 ||
+        add_heads(nc, js, SEED_LEAF_STREAM, "n.leaf." NODE ".>", s, err) != 0)
         return nx_fail_wrap(err, "node state on the %s: ", where);
     state_finish(s);
     *seconds = (double)(nx_now_ns() - t0) / 1e9;
@@ -140,8 +142,9 @@ int state_scenario_run(topology *t, const sync_opts *o, const story *st, state_r
     expected_state(base, &out->expected);
     const char *where[2] = {"hub", "leaf"};
     jsCtx *js[2] = {t->hub_js, t->leaf_js};
+    natsConnection *nc[2] = {t->hub_nc, t->leaf_nc};
     for (int i = 0; i < 2; i++) {
-        if (merge_on(js[i], where[i], &out->merged[i], &out->read_s[i], err) != 0)
+        if (merge_on(nc[i], js[i], where[i], &out->merged[i], &out->read_s[i], err) != 0)
             return -1;
         char diff[256];
         if (!state_equal(&out->expected, &out->merged[i], diff, sizeof diff))

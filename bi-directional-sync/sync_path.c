@@ -16,6 +16,7 @@ void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n)
     p->src_js = hub_to_leaf ? t->hub_js : t->leaf_js;
     p->dst_js = hub_to_leaf ? t->leaf_js : t->hub_js;
     p->src_nc = hub_to_leaf ? t->hub_nc : t->leaf_nc;
+    p->dst_nc = hub_to_leaf ? t->leaf_nc : t->hub_nc;
     p->nstreams = n < SYNC_STREAMS_MAX ? n : SYNC_STREAMS_MAX;
     for (int k = 0; k < p->nstreams; k++) {
         snprintf(p->stream[k], sizeof p->stream[k], "NODE-%d-%s", k + 1,

@@ -17,7 +17,7 @@ typedef struct sync_path {
     const char *name;   /* "hub_to_leaf" or "leaf_to_hub" */
     const char *origin; /* the origin server, also the points' origin field */
     jsCtx *src_js, *dst_js;
-    natsConnection *src_nc;
+    natsConnection *src_nc, *dst_nc;
     int nstreams;
     char stream[SYNC_STREAMS_MAX][32];  /* same name on both sides */
     char subject[SYNC_STREAMS_MAX][64]; /* where that stream's points go */
