@@ -2,34 +2,35 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "nx_conn.h"
 #include "nx_monitor.h"
-#include "nx_stats.h"
+#include "nx_wait.h"
 #include "nx_watchdog.h"
 
-static void sleep_ms(long ms)
+typedef struct leafz_wait {
+    const char *monitor;
+    int want;
+    bool read; /* the last /leafz request succeeded */
+    nx_leafz l;
+    nx_err last;
+} leafz_wait;
+
+static bool leafz_lists(void *ctx)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
+    leafz_wait *w = ctx;
+    w->read = nx_monitor_leafz(w->monitor, &w->l, &w->last) == 0;
+    return w->read && w->l.count == w->want;
 }
 
 int topology_wait_leafz(topology *t, int want, int timeout_ms, nx_err *err)
 {
-    int64_t deadline = nx_now_ns() + (int64_t)timeout_ms * 1000000;
-    nx_leafz l = {0};
-    nx_err last = {{0}};
-    for (;;) {
-        if (nx_monitor_leafz(nx_server_monitor_url(t->hub), &l, &last) == 0 && l.count == want)
-            return 0;
-        if (nx_now_ns() >= deadline)
-            break;
-        sleep_ms(5);
-    }
-    if (last.msg[0])
-        return nx_fail(err, "the hub's /leafz: %s", last.msg);
-    return nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s", l.count, want,
+    leafz_wait w = {.monitor = nx_server_monitor_url(t->hub), .want = want};
+    if (nx_poll_until(leafz_lists, &w, 5, timeout_ms) == 0)
+        return 0;
+    if (!w.read)
+        return nx_fail(err, "the hub's /leafz: %s", w.last.msg);
+    return nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s", w.l.count, want,
                    timeout_ms / 1000.0);
 }
 
