@@ -1,10 +1,10 @@
 #include "idle.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "nx_progress.h"
 #include "nx_stats.h"
+#include "nx_wait.h"
 
 int idle_measure(const sync_env *env, double seconds, idle_result *out, nx_err *err)
 {
@@ -17,9 +17,8 @@ int idle_measure(const sync_env *env, double seconds, idle_result *out, nx_err *
     nx_progress prog;
     nx_progress_start(&prog, "idle link", (uint64_t)(seconds * 10), env->quiet);
     for (int64_t now = t0; now < end; now = nx_now_ns()) {
-        int64_t left = end - now;
-        struct timespec ts = {0, left < 100000000 ? (long)left : 100000000L};
-        nanosleep(&ts, NULL);
+        int64_t left_ms = (end - now + 999999) / 1000000;
+        nx_sleep_ms(left_ms < 100 ? left_ms : 100);
         nx_progress_update(&prog, (uint64_t)((nx_now_ns() - t0) / 100000000));
     }
     nx_progress_end(&prog);

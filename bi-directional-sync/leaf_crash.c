@@ -16,12 +16,12 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "copy_check.h"
 #include "nx_server.h"
 #include "nx_stats.h"
 #include "nx_stream.h"
+#include "nx_wait.h"
 #include "nx_watchdog.h"
 #include "points.h"
 #include "run_ctx.h"
@@ -32,12 +32,7 @@
 #define CATCHUP_WAIT_MS 120000
 /* After both copies are complete, a late duplicate would show up here. */
 #define SETTLE_MS 300
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
+#define POLL_MS 5
 
 static uint64_t splitmix(uint64_t *state)
 {
@@ -67,50 +62,69 @@ static void paths_init(run_ctx *c, sync_path *h2l, sync_path *l2h)
     snprintf(l2h->stream[0], sizeof l2h->stream[0], "CRASH-LEAF");
 }
 
+/* A copy polled until it holds a number of points. */
+typedef struct copy_wait {
+    const sync_path *p;
+    uint64_t want, held;
+} copy_wait;
+
+static bool copy_holds(void *ctx)
+{
+    copy_wait *w = ctx;
+    w->held = held(w->p);
+    return w->held >= w->want;
+}
+
 /* Waits until the leaf's copy of CRASH-HUB holds the target, then kills the
  * leaf; the counts both copies had are in at_kill. */
 static int kill_mid_sync(run_ctx *c, const sync_path *h2l, const sync_path *l2h, uint64_t target,
                          uint64_t at_kill[2], nx_err *err)
 {
-    int64_t deadline = nx_now_ns() + (int64_t)KILL_WAIT_MS * 1000000;
-    for (;;) {
-        at_kill[0] = held(h2l);
-        if (at_kill[0] >= target)
-            break;
-        if (nx_now_ns() > deadline)
-            return nx_fail(err, "leaf crash: the leaf's %s holds %llu of %llu points after %d s",
-                           h2l->stream[0], (unsigned long long)at_kill[0],
-                           (unsigned long long)target, KILL_WAIT_MS / 1000);
-        sleep_ms(5);
-    }
+    copy_wait w = {.p = h2l, .want = target};
+    int reached = nx_poll_until(copy_holds, &w, POLL_MS, KILL_WAIT_MS);
+    at_kill[0] = w.held;
+    if (reached != 0)
+        return nx_fail(err, "leaf crash: the leaf's %s holds %llu of %llu points after %d s",
+                       h2l->stream[0], (unsigned long long)at_kill[0], (unsigned long long)target,
+                       KILL_WAIT_MS / 1000);
     at_kill[1] = held(l2h);
     nx_watchdog_unwatch(c->t.leaf);
     nx_server_kill(c->t.leaf);
     return 0;
 }
 
+/* Both copies polled after the restart: when each was complete. */
+typedef struct completion {
+    const sync_path *const *paths;
+    uint64_t n;
+    int64_t t0;
+    double *done_s;
+} completion;
+
+static bool both_complete(void *ctx)
+{
+    completion *w = ctx;
+    int left = 0;
+    for (int i = 0; i < 2; i++) {
+        if (w->done_s[i] > 0)
+            continue;
+        if (held(w->paths[i]) >= w->n)
+            w->done_s[i] = (double)(nx_now_ns() - w->t0) / 1e9;
+        else
+            left++;
+    }
+    return left == 0;
+}
+
 /* Seconds from t0 until each path's copy holds n. */
 static int wait_complete(const sync_path *paths[2], uint64_t n, int64_t t0, double done_s[2],
                          nx_err *err)
 {
-    int64_t deadline = t0 + (int64_t)CATCHUP_WAIT_MS * 1000000;
     done_s[0] = done_s[1] = 0;
-    for (;;) {
-        int left = 0;
-        for (int i = 0; i < 2; i++) {
-            if (done_s[i] > 0)
-                continue;
-            if (held(paths[i]) >= n)
-                done_s[i] = (double)(nx_now_ns() - t0) / 1e9;
-            else
-                left++;
-        }
-        if (left == 0)
-            return 0;
-        if (nx_now_ns() > deadline)
-            break;
-        sleep_ms(5);
-    }
+    completion w = {.paths = paths, .n = n, .t0 = t0, .done_s = done_s};
+    int64_t left_ms = CATCHUP_WAIT_MS - (nx_now_ns() - t0) / 1000000;
+    if (nx_poll_until(both_complete, &w, POLL_MS, left_ms) == 0)
+        return 0;
     for (int i = 0; i < 2; i++)
         if (done_s[i] == 0)
             return nx_fail(err,
@@ -196,7 +210,7 @@ static int one_round(run_ctx *c, int round, uint64_t *rng, leaf_crash_result *re
             rc = wait_complete(paths, n, t0, done_s, err);
         }
         if (rc == 0) {
-            sleep_ms(SETTLE_MS);
+            nx_sleep_ms(SETTLE_MS);
             copy_check k[3];
             /* --inject-fault crash-copy: the check expects one point more */
             uint64_t want = c->o->fault == FAULT_CRASH_COPY ? n + 1 : n;

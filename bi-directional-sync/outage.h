@@ -15,6 +15,11 @@
 #include "sync_path.h"
 #include "topology.h"
 
+/* How often the leaf's copy is polled after the restart: one stream, light
+ * on the servers, but first_s and all_s are quantised to it (the rows leave
+ * a rate empty when its interval is too short for that). */
+#define OUTAGE_POLL_INTERVAL_MS 2
+
 typedef struct outage_result {
     uint64_t count;
     size_t point_bytes;
