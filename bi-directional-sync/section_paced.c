@@ -15,9 +15,8 @@ static int one_paced(run_ctx *c, long kbit, nx_err *err)
     story_heading(&c->st, "Link paced to %ld kbit/s each way", kbit);
     relay_set_rate(c->t.link, kbit * 1000);
     uint64_t n = (uint64_t)c->o->paced_count;
-    /* Generous: a point and its share of flow control stay well under 400 B. */
-    int saved_timeout = c->env.timeout_ms;
-    c->env.timeout_ms = 60000 + (int)((double)n * 400 * 8 / ((double)kbit * 1000) * 1000 * 3);
+    int64_t saved_timeout = c->env.timeout_ms;
+    c->env.timeout_ms = budget_paced_timeout_ms(n, kbit);
     sync_path h2l, l2h;
     double setup_s = 0;
     int rc = sync_paths_setup(&c->t, 1, c->env.timeout_ms, &h2l, &l2h, &setup_s, err);

@@ -15,17 +15,16 @@ int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t 
     tot->repeats = repeats;
     tot->one_by_one = env->one_by_one;
     tot->count = count;
+    tot->data_len = data_len;
     tot->leafz_ok = true;
-    double *rates = calloc((size_t)repeats, sizeof *rates);
     double *secs = calloc((size_t)repeats, sizeof *secs);
     nx_hist *lat = nx_hist_new();
-    int rc = rates && secs && lat ? 0 : nx_fail(err, "out of memory");
+    int rc = secs && lat ? 0 : nx_fail(err, "out of memory");
     for (long i = 0; i < repeats && rc == 0; i++) {
         sync_sample s;
         rc = sync_measure(p, env, count, data_len, lat, &s, err);
         if (rc != 0)
             break;
-        rates[i] = nx_rate(count, (int64_t)(s.seconds * 1e9));
         secs[i] = s.seconds;
         tot->points += count;
         tot->window_s += s.window_s;
@@ -40,7 +39,7 @@ int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t 
     }
     if (rc == 0) {
         tot->seconds = nx_median(secs, (size_t)repeats);
-        tot->rate = nx_median(rates, (size_t)repeats);
+        tot->rate = tot->seconds > 0 ? (double)count / tot->seconds : NAN;
         nx_row row;
         nx_row_init(&row);
         nx_row_set_latency(&row, lat);
@@ -50,7 +49,6 @@ int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t 
         tot->max_us = row.max_us;
     }
     nx_hist_free(lat);
-    free(rates);
     free(secs);
     return rc;
 }

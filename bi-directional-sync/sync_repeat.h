@@ -22,8 +22,9 @@ typedef struct sync_total {
     relay_counts link; /* bytes and reads summed */
     int64_t leafz[2];
     bool leafz_ok;
-    size_t point_bytes;   /* encoded size of one point */
-    double seconds, rate; /* median seconds; count / median seconds */
+    size_t data_len;      /* --payload: the point's data bytes */
+    size_t point_bytes;   /* encoded size of one point (codec header and origin added) */
+    double seconds, rate; /* median seconds; count / median seconds, so the row agrees */
     double p50_us, p90_us, p99_us, max_us;
 } sync_total;
 

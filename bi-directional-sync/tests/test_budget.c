@@ -4,18 +4,22 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "budget.h"
 #include "pace.h"
 
-static void per_msg_takes_out_the_idle_chatter(void **state)
+static void per_msg_raw_and_net(void **state)
 {
     (void)state;
-    assert_float_equal(budget_per_msg(1000, 1.0, 100, 10), 90.0, 1e-9);
-    assert_float_equal(budget_per_msg(1000, 0.0, 100, 10), 100.0, 1e-9);
-    /* a window that is all chatter costs nothing per message, never less */
-    assert_float_equal(budget_per_msg(50, 1.0, 100, 10), 0.0, 1e-9);
-    assert_float_equal(budget_per_msg(1000, 1.0, 0, 0), 0.0, 1e-9);
+    assert_float_equal(budget_raw_per_msg(1000, 10), 100.0, 1e-9);
+    assert_float_equal(budget_net_per_msg(1000, 1.0, 100, 10), 90.0, 1e-9);
+    assert_float_equal(budget_net_per_msg(1000, 0.0, 100, 10), 100.0, 1e-9);
+    /* a window that carried less than its idle chatter says so: not clamped */
+    assert_float_equal(budget_net_per_msg(50, 1.0, 100, 10), -5.0, 1e-9);
+    assert_float_equal(budget_net_per_msg(0, 0.15, 50, 2000), -7.5 / 2000, 1e-12);
+    assert_true(isnan(budget_net_per_msg(1000, 1.0, 0, 0)));
+    assert_true(isnan(budget_raw_per_msg(1000, 0)));
 }
 
 static void the_busier_way_sets_the_limit(void **state)
@@ -43,15 +47,46 @@ static void idle_chatter_can_fill_the_link(void **state)
     assert_float_equal(budget_idle_share(&c, 100), 3120.0 / 12500.0, 1e-9);
 }
 
-static void a_way_without_cost_does_not_limit(void **state)
+static void a_way_without_measured_cost_is_limited_by_its_chatter_only(void **state)
 {
     (void)state;
-    link_cost c = {.msg_bytes = {0, 100}, .idle_bps = {0, 0}};
+    link_cost c = {.msg_bytes = {-0.004, 100}, .idle_bps = {0, 0}};
     relay_dir limit = RELAY_UP;
+    assert_false(budget_way_measured(&c, RELAY_UP));
+    assert_true(budget_way_measured(&c, RELAY_DOWN));
     assert_float_equal(budget_points_per_s(&c, 8, &limit), 10.0, 1e-9);
     assert_int_equal(limit, RELAY_DOWN);
-    link_cost none = {{0, 0}, {0, 0}};
-    assert_float_equal(budget_points_per_s(&none, 8, NULL), 0.0, 1e-9);
+    /* its chatter alone filling the link still stops everything */
+    c.idle_bps[RELAY_UP] = 1000;
+    assert_float_equal(budget_points_per_s(&c, 8, &limit), 0.0, 1e-9);
+    assert_int_equal(limit, RELAY_UP);
+    /* no cost measured either way: no limit to state */
+    link_cost none = {.msg_bytes = {0, -1}};
+    assert_true(isnan(budget_points_per_s(&none, 8, NULL)));
+}
+
+static void segments_are_at_least_the_reads_and_the_bytes_over_the_mss(void **state)
+{
+    (void)state;
+    assert_int_equal(budget_min_segments(0, 0), 0);
+    assert_int_equal(budget_min_segments(104, 1), 1);
+    assert_int_equal(budget_min_segments(1448, 0), 1);
+    assert_int_equal(budget_min_segments(1449, 1), 2);
+    /* 262 KB read in 22 chunks of up to 16 KB still took 182 segments */
+    assert_int_equal(budget_min_segments(262588, 22), 182);
+    assert_int_equal(budget_min_segments(500, 9), 9);
+}
+
+static void paced_timeouts_never_overflow(void **state)
+{
+    (void)state;
+    /* 200 points at 20 kbit/s: 200 * 400 B * 8 / 20000 bit/s = 32 s, three times, plus 60 s */
+    assert_int_equal(budget_paced_timeout_ms(200, 20), 60000 + 96000);
+    /* --paced-count 1000000 --link-rate 1 would be ~9.6e9 ms: capped, positive */
+    int64_t big = budget_paced_timeout_ms(1000000, 1);
+    assert_true(big > 0);
+    assert_true(big == 30LL * 24 * 3600 * 1000);
+    assert_true(budget_paced_timeout_ms(UINT64_MAX, 1) == big);
 }
 
 static void pace_unlimited_allows_everything(void **state)
@@ -98,10 +133,12 @@ static void pace_burst_grows_with_the_rate(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(per_msg_takes_out_the_idle_chatter),
+        cmocka_unit_test(per_msg_raw_and_net),
         cmocka_unit_test(the_busier_way_sets_the_limit),
         cmocka_unit_test(idle_chatter_can_fill_the_link),
-        cmocka_unit_test(a_way_without_cost_does_not_limit),
+        cmocka_unit_test(a_way_without_measured_cost_is_limited_by_its_chatter_only),
+        cmocka_unit_test(segments_are_at_least_the_reads_and_the_bytes_over_the_mss),
+        cmocka_unit_test(paced_timeouts_never_overflow),
         cmocka_unit_test(pace_unlimited_allows_everything),
         cmocka_unit_test(pace_refills_at_the_rate_up_to_the_burst),
         cmocka_unit_test(pace_burst_grows_with_the_rate),
