@@ -276,7 +276,7 @@ static int write_rows(run_ctx *c, const leaf_crash_result *res, nx_err *err)
         row.op = "crash_recovery";
         row.case_name = case_name;
         row.count = d->checked;
-        row.payload_bytes = (int64_t)d->point_bytes;
+        row.payload_bytes = c->o->base.payload;
         row.seconds = nx_median(times, (size_t)d->rounds);
         row.max_us = max * 1e6;
         row.verified = d->missing == 0 && d->duplicates == 0 && d->other == 0 &&
@@ -286,12 +286,12 @@ static int write_rows(run_ctx *c, const leaf_crash_result *res, nx_err *err)
                  "SIGKILLed when its copy of CRASH-HUB held a random 25-75%% (this copy held "
                  "%llu-%llu), restarted at once on its store dir; then %llu held, missing %llu, "
                  "duplicates %llu, out of order or corrupt %llu%s%s%s; seconds = median restart "
-                 "until this copy held all (max_us: slowest)",
+                 "until this copy held all (max_us: slowest); %zu B points encoded",
                  d->rounds, LEAF_CRASH_POINTS, LEAF_CRASH_KBIT, (unsigned long long)d->kill_min,
                  (unsigned long long)d->kill_max, (unsigned long long)d->held,
                  (unsigned long long)d->missing, (unsigned long long)d->duplicates,
-                 (unsigned long long)d->other, origin, d->problem[0] ? "; first: " : "",
-                 d->problem);
+                 (unsigned long long)d->other, origin, d->problem[0] ? "; first: " : "", d->problem,
+                 d->point_bytes);
         row.note = note;
         snprintf(detail, sizeof detail, "missing %llu, twice %llu; killed at %llu-%llu",
                  (unsigned long long)d->missing, (unsigned long long)d->duplicates,

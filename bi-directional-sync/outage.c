@@ -67,6 +67,7 @@ int outage_measure(topology *t, const sync_path *p, const sync_env *env, uint64_
 {
     memset(out, 0, sizeof *out);
     out->count = m;
+    out->data_len = data_len;
     /* A paced link's transfer may take longer than the source's retry. */
     int64_t timeout_ms = env->timeout_ms > OUTAGE_TIMEOUT_MS ? env->timeout_ms : OUTAGE_TIMEOUT_MS;
     nx_stream_state st;

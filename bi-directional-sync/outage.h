@@ -22,7 +22,8 @@
 
 typedef struct outage_result {
     uint64_t count;
-    size_t point_bytes;
+    size_t data_len;    /* --payload */
+    size_t point_bytes; /* encoded */
     double publish_s;   /* M points published while the leaf was down */
     double ready_ms;    /* the restarted leaf accepts clients */
     double reconnect_s; /* restart until the hub lists the leaf */

@@ -81,9 +81,12 @@ int section_state(run_ctx *c, nx_err *err)
     return 0;
 }
 
+/* Polls an interval must span before a rate is taken from it. */
+#define RATE_MIN_POLLS 50
+
 static int outage_rows(run_ctx *c, const outage_result *r, const char *suffix, nx_err *err)
 {
-    char cases[3][64], note[400], detail[160];
+    char cases[3][64], note[600], detail[160];
     snprintf(cases[0], sizeof cases[0], "reconnect%s", suffix);
     snprintf(cases[1], sizeof cases[1], "first_point%s", suffix);
     snprintf(cases[2], sizeof cases[2], "all_present%s", suffix);
@@ -94,7 +97,7 @@ static int outage_rows(run_ctx *c, const outage_result *r, const char *suffix, n
         row.op = "catchup_after_outage";
         row.case_name = cases[i];
         row.count = r->count;
-        row.payload_bytes = (int64_t)r->point_bytes;
+        row.payload_bytes = (int64_t)r->data_len;
         row.seconds = secs[i];
         row.verified = true;
         detail[0] = '\0';
@@ -114,17 +117,31 @@ static int outage_rows(run_ctx *c, const outage_result *r, const char *suffix, n
                      r->first_s - r->reconnect_s);
         } else {
             double transfer = r->all_s - r->first_s;
-            row.rate_per_s = transfer > 0 ? (double)r->count / transfer : NAN;
+            double per_point = r->count ? (double)r->link.bytes[RELAY_DOWN] / (double)r->count : 0;
+            /* Both ends are polls OUTAGE_POLL_INTERVAL_MS apart: a shorter
+             * transfer than 50 of them would give a rate off by over 2%,
+             * and a "0.00 s" one any rate at all. */
+            bool timed = transfer >= RATE_MIN_POLLS * OUTAGE_POLL_INTERVAL_MS / 1e3;
+            row.rate_per_s = timed ? (double)r->count / transfer : NAN;
             row.bytes = (int64_t)r->link.bytes[RELAY_DOWN];
+            char rate_note[160];
+            if (timed)
+                snprintf(rate_note, sizeof rate_note,
+                         "rate = points / (all_present - first_point)");
+            else
+                snprintf(rate_note, sizeof rate_note,
+                         "no rate: the transfer (all_present - first_point, %.3f s) is shorter "
+                         "than %d polls %d ms apart",
+                         transfer, RATE_MIN_POLLS, OUTAGE_POLL_INTERVAL_MS);
             snprintf(note, sizeof note,
-                     "seconds from the restart until all %llu are in the leaf's sourced stream, "
-                     "each read back in order and checked; rate = points / (all_present - "
-                     "first_point); bytes = relay-counted hub->leaf bytes from the restart "
-                     "(%.1f B/point, leafnode handshake included)",
-                     (unsigned long long)r->count,
-                     r->count ? (double)r->link.bytes[RELAY_DOWN] / (double)r->count : 0);
-            snprintf(detail, sizeof detail, "transfer %.2f s, %.1f B/point down", transfer,
-                     r->count ? (double)r->link.bytes[RELAY_DOWN] / (double)r->count : 0);
+                     "seconds from the restart until all %llu are in the leaf's sourced stream "
+                     "(polled every %d ms), each read back in order and checked; %s; bytes = "
+                     "relay-counted hub->leaf bytes from the restart (%.1f B/point, leafnode "
+                     "handshake included; TCP payload only); %zu B points encoded",
+                     (unsigned long long)r->count, OUTAGE_POLL_INTERVAL_MS, rate_note, per_point,
+                     r->point_bytes);
+            snprintf(detail, sizeof detail, "transfer %.3f s%s, %.1f B/point down", transfer,
+                     timed ? "" : " (too short for a rate)", per_point);
         }
         row.note = note;
         if (report_row(&c->rep, &row, detail, err) != 0)
