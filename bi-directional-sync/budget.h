@@ -26,8 +26,10 @@ typedef struct link_cost {
 #define BUDGET_MSS 1448
 #define BUDGET_HEADER_BYTES 52
 
-/* The fewest TCP segments that carried bytes on a real link: every relay
- * read came as at least one, and no segment carries more than the MSS. */
+/* The fewest TCP segments that would carry bytes on a real link: no segment
+ * carries more than the MSS, and each read of an unpaced relay took at least
+ * one segment (small messages such as heartbeats and flow-control replies
+ * cross one by one). A paced relay reads in pace-sized pieces: pass 0. */
 uint64_t budget_min_segments(uint64_t bytes, uint64_t reads);
 
 /* Bytes per message over a sync window, everything counted. */

@@ -117,14 +117,30 @@ int rows_link_bytes(report *rep, const sync_path *p, const char *cs, const sync_
         cost->raw_bytes[d] = raw;
         cost->msg_bytes[d] = net;
         cost->idle_bps[d] = ib;
-        uint64_t segments = budget_min_segments(tot->link.bytes[d], tot->link.reads[d]);
+        /* A paced relay reads in pace-sized pieces: its reads are no
+         * segment count. */
+        bool paced = idle == NULL;
+        uint64_t segments = budget_min_segments(tot->link.bytes[d], paced ? 0 : tot->link.reads[d]);
+        char segs_note[200];
+        if (paced)
+            snprintf(segs_note, sizeof segs_note,
+                     "at least %llu segments on a 1500-byte-MTU link (bytes / %d; the relay's "
+                     "%llu reads are pace-sized pieces, not segments)",
+                     (unsigned long long)segments, BUDGET_MSS,
+                     (unsigned long long)tot->link.reads[d]);
+        else
+            snprintf(segs_note, sizeof segs_note,
+                     "at least %llu segments on a 1500-byte-MTU link (the larger of the relay's "
+                     "%llu reads, each at least one, and bytes / %d)",
+                     (unsigned long long)segments, (unsigned long long)tot->link.reads[d],
+                     BUDGET_MSS);
         cost->segments_per_point[d] = (double)segments / (double)tot->points;
         cost->idle_reads_per_s[d] =
             idle && idle->seconds > 0 ? (double)idle->link.reads[d] / idle->seconds : 0;
         double lz = (double)tot->leafz[d] / (double)tot->points;
         nx_row row;
         nx_row_init(&row);
-        char case_name[96], note[640], detail[200], chatter[200], raw_s[16], net_s[16];
+        char case_name[96], note[800], detail[200], chatter[200], raw_s[16], net_s[16];
         fmt_bytes(raw_s, sizeof raw_s, raw);
         fmt_bytes(net_s, sizeof net_s, net);
         snprintf(case_name, sizeof case_name, "%s %s %s", p->name, dir_name(dir), cs);
@@ -146,11 +162,9 @@ int rows_link_bytes(report *rep, const sync_path *p, const char *cs, const sync_
         snprintf(note, sizeof note,
                  "%s bytes counted by a relay on the leafnode link while syncing %s (every point "
                  "checked): %s B/point raw, %s B/point net (%s); TCP payload only, IP/TCP "
-                 "headers not included: %llu relay reads, so at least %llu segments on a "
-                 "1500-byte-MTU link (%.3f per point; add ~%d B each); %zu B points encoded; the "
-                 "hub's /leafz counted %s%.1f B/point (payload only)",
-                 dir_arrow(dir), p->name, raw_s, net_s, chatter,
-                 (unsigned long long)tot->link.reads[d], (unsigned long long)segments,
+                 "headers not included: %s, %.3f per point, add ~%d B each; %zu B points "
+                 "encoded; the hub's /leafz counted %s%.1f B/point (payload only)",
+                 dir_arrow(dir), p->name, raw_s, net_s, chatter, segs_note,
                  cost->segments_per_point[d], BUDGET_HEADER_BYTES, tot->point_bytes,
                  tot->leafz_ok ? "" : "(unavailable) ", lz);
         row.note = note;
