@@ -40,6 +40,7 @@ typedef struct tsd_failover {
     uint64_t resent;     /* publishes sent again (after an error or no ack in time) */
     char old_leader[64], new_leader[64];
     char first_error[160];    /* what the first failed publish was answered with */
+    char read_method[300];    /* how the stream was read back */
     bool publisher_on_leader; /* the publisher's own server was the one killed */
     bool meta_leader_killed;  /* it was the JetStream meta leader too */
     double publish_s;         /* first publish until every point was acknowledged */

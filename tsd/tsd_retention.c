@@ -5,9 +5,11 @@
 #include "tsd_cpu.h"
 #include "tsd_publish.h"
 #include "tsd_read.h"
+#include "tsd_stream_group.h"
 
 #define RETENTION_SERIES_MAX 10
 #define RETENTION_WINDOW 4096
+#define RETENTION_SETTLE_MS 30000
 
 int tsd_retention_run(tsd_ctx *ctx, nx_err *err)
 {
@@ -49,7 +51,20 @@ int tsd_retention_run(tsd_ctx *ctx, nx_err *err)
         kept.first_g = (10 * limit - keep) * series;
         kept.count = keep * series;
         int64_t read_ns = 0;
-        rc = tsd_read_all(ctx, TSD_READ_PULL_NONE, &kept, NULL, &read_ns, err);
+        /* On R3 the reading consumer may sit on a follower that has not
+         * applied the last removals yet (it then delivers points the leader
+         * already dropped): read once every copy has caught up. */
+        bool current = true;
+        char why[200] = "";
+        if (o->base.replicas > 1)
+            rc = tsd_stream_wait_settled(ctx->run->js, &ctx->run->cluster, ctx->stream,
+                                         kept.count, RETENTION_SETTLE_MS, &current, why,
+                                         sizeof why, err);
+        if (rc == 0 && !current)
+            rc = nx_fail(err, "retention: the R%ld stream did not settle within %d s: %s",
+                         o->base.replicas, RETENTION_SETTLE_MS / 1000, why);
+        if (rc == 0)
+            rc = tsd_read_all(ctx, TSD_READ_PULL_NONE, &kept, NULL, &read_ns, err);
         if (rc != 0)
             nx_fail_wrap(err, "retention (max %llu per subject): ", (unsigned long long)limit);
     }

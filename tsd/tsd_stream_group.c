@@ -94,3 +94,23 @@ int tsd_stream_wait_whole(jsCtx *js, nx_cluster *cluster, const char *stream, ui
     free(jsz);
     return 0;
 }
+
+int tsd_stream_wait_current(jsCtx *js, const char *stream, int timeout_ms, bool *current, char *why,
+                            size_t len)
+{
+    int64_t deadline = nx_now_ns() + (int64_t)timeout_ms * 1000000;
+    why[0] = '\0';
+    while (!(*current = replicas_current(js, stream, why, len)) && nx_now_ns() < deadline) {
+        struct timespec ts = {0, POLL_MS * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+int tsd_stream_wait_settled(jsCtx *js, nx_cluster *cluster, const char *stream, uint64_t msgs,
+                            int timeout_ms, bool *settled, char *why, size_t len, nx_err *err)
+{
+    if (cluster && cluster->n >= 3)
+        return tsd_stream_wait_whole(js, cluster, stream, msgs, timeout_ms, settled, why, len, err);
+    return tsd_stream_wait_current(js, stream, timeout_ms, settled, why, len);
+}
