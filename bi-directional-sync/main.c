@@ -8,6 +8,7 @@
 #include <nats/nats.h>
 #include <stdio.h>
 
+#include "existing.h"
 #include "leaf_crash.h"
 #include "nx_watchdog.h"
 #include "run_ctx.h"
@@ -16,25 +17,63 @@
 /* Generous for an unpaced loopback link; the paced runs set their own. */
 #define SYNC_TIMEOUT_MS 120000
 
-static int run(run_ctx *c, nx_err *err)
+/* Spawned hub, relay and leaf; or an existing hub and leaf. */
+static int deployment(run_ctx *c, nx_err *err)
 {
     const sync_opts *o = c->o;
+    if (o->hub_url) {
+        existing_config ec = {.hub_url = o->hub_url,
+                              .leaf_url = o->leaf_url,
+                              .hub_domain = o->hub_domain,
+                              .leaf_domain = o->leaf_domain};
+        if (topology_attach(&c->t, &ec, err) != 0)
+            return -1;
+        if (!o->base.quiet)
+            printf("bi-directional-sync: existing hub %s (domain %s) <-> leaf %s (domain %s), "
+                   "nats-server %s, nats.c %s;\nstreams and subjects carry the run's prefix %s "
+                   "and are deleted at the end; no relay on the link\n",
+                   o->hub_url, sync_domain(&c->t.names, true), o->leaf_url,
+                   sync_domain(&c->t.names, false), c->t.version, nats_GetVersion(),
+                   c->t.names.prefix);
+        return 0;
+    }
     topology_config tc = {.nats_server = o->base.nats_server, .keep = o->base.keep};
     if (topology_start(&c->t, &tc, err) != 0)
         return -1;
-    report_set_version(&c->rep, c->t.version);
-    c->env = (sync_env){.link = c->t.link,
-                        .hub_monitor = nx_server_monitor_url(c->t.hub),
-                        .quiet = o->base.quiet,
-                        .timeout_ms = SYNC_TIMEOUT_MS,
-                        .fault = o->fault};
     if (!o->base.quiet)
         printf("bi-directional-sync: hub (domain hub) <-> leaf (domain leaf), nats-server %s, "
                "nats.c %s;\nthe leafnode link runs through a byte-counting relay on loopback\n",
                c->t.version, nats_GetVersion());
+    return 0;
+}
+
+/* The paced link and the leaf crash need the relay and a leaf to kill. */
+static int spawned_only(run_ctx *c, nx_err *err)
+{
+    if (!c->t.existing)
+        return section_paced(c, err) != 0 || section_leaf_crash(c, err) != 0 ? -1 : 0;
+    if (c->o->nlink_rates > 0)
+        story_heading(&c->st, "Paced link skipped: pacing needs the relay this program puts on "
+                              "the link of servers it spawned");
+    if (c->o->crash_rounds > 0)
+        story_heading(&c->st, "Leaf crash skipped: it kills and restarts the leaf, which needs "
+                              "servers this program spawned");
+    return 0;
+}
+
+static int run(run_ctx *c, nx_err *err)
+{
+    const sync_opts *o = c->o;
+    if (deployment(c, err) != 0)
+        return -1;
+    report_set_version(&c->rep, c->t.version);
+    c->env = (sync_env){.link = c->t.link,
+                        .hub_monitor = c->t.hub ? nx_server_monitor_url(c->t.hub) : NULL,
+                        .quiet = o->base.quiet,
+                        .timeout_ms = SYNC_TIMEOUT_MS,
+                        .fault = o->fault};
     if (section_seed(c, err) != 0 || section_state(c, err) != 0 || section_outage(c, err) != 0 ||
-        section_clear_seed(c, err) != 0 || section_scale(c, err) != 0 ||
-        section_paced(c, err) != 0 || section_leaf_crash(c, err) != 0)
+        section_clear_seed(c, err) != 0 || section_scale(c, err) != 0 || spawned_only(c, err) != 0)
         return -1;
     report_print(&c->rep);
     return 0;

@@ -284,6 +284,11 @@ int relay_port(const relay *r)
 
 void relay_read_counts(relay *r, relay_counts *out)
 {
+    /* No relay (an existing hub and leaf): nothing counted. */
+    if (r == NULL) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
     for (int d = 0; d < 2; d++) {
         out->bytes[d] = atomic_load(&r->bytes[d]);
         out->reads[d] = atomic_load(&r->reads[d]);

@@ -45,6 +45,8 @@ static int bursts(run_ctx *c, sync_path *paths[2], const char *cs, const idle_re
             row_sync(&c->rep, paths[i], cs, &tot, err) != 0)
             return -1;
         sync_total_story(&c->st, paths[i], &tot);
+        if (c->env.link == NULL)
+            continue; /* no relay counts the link's bytes */
         if (rows_link_bytes(&c->rep, paths[i], cs, &tot, idle, &cost, err) != 0 ||
             rows_link_budget(&c->rep, paths[i], cs, &cost, err) != 0)
             return -1;
@@ -65,10 +67,13 @@ static int one_scale(run_ctx *c, int streams, nx_err *err)
         story_line(&c->st, "create streams and sources, first point across", "%.2f s", setup_s);
         rc = row_sync_setup(&c->rep, cs, streams, setup_s, err);
     }
-    idle_result idle;
-    if (rc == 0)
+    idle_result idle = {0};
+    if (rc == 0 && c->env.link == NULL)
+        story_line(&c->st, "idle link, link bytes per point, link budget",
+                   "not measured: no byte-counting relay on an existing hub-leaf link");
+    else if (rc == 0)
         rc = idle_measure(&c->env, (double)c->o->idle_seconds, &idle, err);
-    if (rc == 0) {
+    if (rc == 0 && c->env.link) {
         story_line(&c->st, "idle link, bytes/s up (leaf->hub) / down", "%.1f / %.1f",
                    idle_bps(&idle, RELAY_UP), idle_bps(&idle, RELAY_DOWN));
         rc = rows_link_idle(&c->rep, cs, &idle, err);

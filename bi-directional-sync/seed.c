@@ -13,13 +13,6 @@
 /* The restarted leaf's source retries after seconds; allow for several. */
 #define CATCHUP_WAIT_MS 90000
 
-typedef struct seed_ctx {
-    topology *t;
-    const sync_opts *o;
-    const story *st;
-    int step;
-} seed_ctx;
-
 /* A stream's expected content: value points first..last on one subject. */
 typedef struct expected {
     const char *stream;
@@ -29,9 +22,30 @@ typedef struct expected {
     int first, last;
 } expected;
 
-static const expected hub_points = {SEED_HUB_STREAM, "n.hub.>", "n.hub.123.value", "hub", 12, 0};
-static const expected leaf_points = {SEED_LEAF_STREAM, "n.leaf.>", "n.leaf.456.value",
-                                     "leaf",           22,         0};
+typedef struct seed_ctx {
+    topology *t;
+    const sync_opts *o;
+    const story *st;
+    int step;
+    /* NODES-HUB with n.hub.123.value, NODES-LEAF with n.leaf.456.value (the
+     * run's prefix and scope on an existing deployment). */
+    expected hub_points, leaf_points;
+    char names[6][96];
+} seed_ctx;
+
+static void name_points(seed_ctx *c)
+{
+    const sync_names *n = &c->t->names;
+    char(*b)[96] = c->names;
+    sync_stream_name(n, SEED_HUB_STREAM, b[0], sizeof b[0]);
+    snprintf(b[1], sizeof b[1], "n.%s.>", sync_token(n, true));
+    snprintf(b[2], sizeof b[2], "n.%s.123.value", sync_token(n, true));
+    sync_stream_name(n, SEED_LEAF_STREAM, b[3], sizeof b[3]);
+    snprintf(b[4], sizeof b[4], "n.%s.>", sync_token(n, false));
+    snprintf(b[5], sizeof b[5], "n.%s.456.value", sync_token(n, false));
+    c->hub_points = (expected){b[0], b[1], b[2], "hub", 12, 0};
+    c->leaf_points = (expected){b[3], b[4], b[5], "leaf", 22, 0};
+}
 
 static expected upto(expected e, int last)
 {
@@ -175,23 +189,24 @@ static int step1(seed_ctx *c, nx_err *err)
     topology *t = c->t;
     c->step = 1;
     story_heading(c->st, "Step 1: NODES-HUB on the hub, sourced into the leaf");
-    if (create_origin(c, t->hub_js, &hub_points, "hub", err) != 0 ||
-        publish_values(c, t->hub_js, &hub_points, 12, 15, "hub", err) != 0)
+    if (create_origin(c, t->hub_js, &c->hub_points, "hub", err) != 0 ||
+        publish_values(c, t->hub_js, &c->hub_points, 12, 15, "hub", err) != 0)
         return -1;
-    expected e = upto(hub_points, 15);
+    expected e = upto(c->hub_points, 15);
     if (check_copy(c, t->hub_js, "hub NODES-HUB holds", "the hub's NODES-HUB", &e, err) != 0 ||
         check_copy(c, t->leaf_hub_js, "leaf reads NODES-HUB through domain hub",
                    "NODES-HUB read from the leaf through domain hub", &e, err) != 0)
         return -1;
     jsStreamInfo *si = NULL;
     jsErrCode jerr = 0;
-    natsStatus s = js_GetStreamInfo(&si, t->leaf_js, SEED_HUB_STREAM, NULL, &jerr);
+    natsStatus s = js_GetStreamInfo(&si, t->leaf_js, c->hub_points.stream, NULL, &jerr);
     jsStreamInfo_Destroy(si);
     if (s != NATS_NOT_FOUND)
         return nx_fail(err, "seed step 1: the leaf's own domain should not have %s yet (%s)",
-                       SEED_HUB_STREAM, s == NATS_OK ? "it does" : natsStatus_GetText(s));
+                       c->hub_points.stream, s == NATS_OK ? "it does" : natsStatus_GetText(s));
     story_line(c->st, "leaf's own domain has NODES-HUB", "no");
-    if (create_sourced(c, t->leaf_js, &hub_points, "leaf", "hub", err) != 0)
+    const char *hub_domain = sync_domain(&t->names, true);
+    if (create_sourced(c, t->leaf_js, &c->hub_points, "leaf", hub_domain, err) != 0)
         return -1;
     return wait_and_check(c, t->leaf_js, "leaf NODES-HUB holds", "the leaf's NODES-HUB", &e,
                           SYNC_WAIT_MS, err);
@@ -202,11 +217,12 @@ static int step2(seed_ctx *c, nx_err *err)
     topology *t = c->t;
     c->step = 2;
     story_heading(c->st, "Step 2: NODES-LEAF on the leaf, sourced into the hub");
-    expected e = upto(leaf_points, 26);
-    if (create_origin(c, t->leaf_js, &leaf_points, "leaf", err) != 0 ||
-        publish_values(c, t->leaf_js, &leaf_points, 22, 26, "leaf", err) != 0 ||
+    expected e = upto(c->leaf_points, 26);
+    const char *leaf_domain = sync_domain(&t->names, false);
+    if (create_origin(c, t->leaf_js, &c->leaf_points, "leaf", err) != 0 ||
+        publish_values(c, t->leaf_js, &c->leaf_points, 22, 26, "leaf", err) != 0 ||
         check_copy(c, t->leaf_js, "leaf NODES-LEAF holds", "the leaf's NODES-LEAF", &e, err) != 0 ||
-        create_sourced(c, t->hub_js, &leaf_points, "hub", "leaf", err) != 0)
+        create_sourced(c, t->hub_js, &c->leaf_points, "hub", leaf_domain, err) != 0)
         return -1;
     return wait_and_check(c, t->hub_js, "hub NODES-LEAF holds", "the hub's NODES-LEAF", &e,
                           SYNC_WAIT_MS, err);
@@ -220,10 +236,10 @@ static int step3(seed_ctx *c, nx_err *err)
     if (topology_leaf_stop(t, err) != 0)
         return nx_fail_wrap(err, "seed step 3: ");
     story_line(c->st, "shut the leaf down (SIGTERM); hub lists leaf connections", "0");
-    expected leaf_e = upto(leaf_points, 26), hub_e = upto(hub_points, 19);
+    expected leaf_e = upto(c->leaf_points, 26), hub_e = upto(c->hub_points, 19);
     if (check_copy(c, t->hub_js, "hub NODES-LEAF still holds", "the hub's NODES-LEAF", &leaf_e,
                    err) != 0 ||
-        publish_values(c, t->hub_js, &hub_points, 16, 19, "hub", err) != 0)
+        publish_values(c, t->hub_js, &c->hub_points, 16, 19, "hub", err) != 0)
         return -1;
     return check_copy(c, t->hub_js, "hub NODES-HUB holds", "the hub's NODES-HUB", &hub_e, err);
 }
@@ -242,8 +258,8 @@ static int step4(seed_ctx *c, seed_result *out, nx_err *err)
         return nx_fail_wrap(err, "seed step 4: ");
     out->reconnect_s = (double)(nx_now_ns() - t0) / 1e9;
     story_line(c->st, "hub lists the leaf again after", "%.2f s", out->reconnect_s);
-    expected hub_e = upto(hub_points, 19), leaf_e = upto(leaf_points, 26);
-    if (nx_stream_wait_count(t->leaf_js, SEED_HUB_STREAM, 8, 5, CATCHUP_WAIT_MS, err) != 0)
+    expected hub_e = upto(c->hub_points, 19), leaf_e = upto(c->leaf_points, 26);
+    if (nx_stream_wait_count(t->leaf_js, c->hub_points.stream, 8, 5, CATCHUP_WAIT_MS, err) != 0)
         return mismatch(c, &hub_e, err, "the restarted leaf's NODES-HUB did not catch up: %s",
                         err->msg);
     out->catchup_s = (double)(nx_now_ns() - t0) / 1e9;
@@ -253,9 +269,9 @@ static int step4(seed_ctx *c, seed_result *out, nx_err *err)
             0 ||
         check_copy(c, t->leaf_js, "leaf NODES-LEAF kept across the restart",
                    "the leaf's NODES-LEAF", &leaf_e, err) != 0 ||
-        publish_values(c, t->hub_js, &hub_points, 20, 23, "hub", err) != 0)
+        publish_values(c, t->hub_js, &c->hub_points, 20, 23, "hub", err) != 0)
         return -1;
-    hub_e = upto(hub_points, 23);
+    hub_e = upto(c->hub_points, 23);
     return wait_and_check(c, t->leaf_js, "leaf NODES-HUB holds", "the leaf's NODES-HUB", &hub_e,
                           SYNC_WAIT_MS, err);
 }
@@ -265,13 +281,13 @@ static int step5(seed_ctx *c, seed_result *out, nx_err *err)
     topology *t = c->t;
     c->step = 5;
     story_heading(c->st, "Step 5: new points on the leaf reach the hub");
-    expected e = upto(leaf_points, 31);
-    if (publish_values(c, t->leaf_js, &leaf_points, 27, 31, "leaf", err) != 0)
+    expected e = upto(c->leaf_points, 31);
+    if (publish_values(c, t->leaf_js, &c->leaf_points, 27, 31, "leaf", err) != 0)
         return -1;
     int64_t t0 = nx_now_ns();
     if (check_copy(c, t->leaf_js, "leaf NODES-LEAF holds", "the leaf's NODES-LEAF", &e, err) != 0)
         return -1;
-    if (nx_stream_wait_count(t->hub_js, SEED_LEAF_STREAM, 10, 5, CATCHUP_WAIT_MS, err) != 0)
+    if (nx_stream_wait_count(t->hub_js, c->leaf_points.stream, 10, 5, CATCHUP_WAIT_MS, err) != 0)
         return mismatch(c, &e, err, "the hub's NODES-LEAF did not catch up: %s", err->msg);
     out->hub_catchup_s = (double)(nx_now_ns() - t0) / 1e9;
     story_line(c->st, "hub NODES-LEAF holds 10 after", "%.2f s", out->hub_catchup_s);
@@ -282,8 +298,14 @@ int seed_run(topology *t, const sync_opts *o, const story *st, seed_result *out,
 {
     memset(out, 0, sizeof *out);
     seed_ctx c = {.t = t, .o = o, .st = st};
-    if (step1(&c, err) != 0 || step2(&c, err) != 0 || step3(&c, err) != 0 ||
-        step4(&c, out, err) != 0 || step5(&c, out, err) != 0)
+    name_points(&c);
+    if (step1(&c, err) != 0 || step2(&c, err) != 0)
         return -1;
-    return 0;
+    if (t->existing)
+        story_heading(st,
+                      "Steps 3-4 skipped: they shut the leaf down and restart it on its store "
+                      "dir, which needs servers this program spawned (not --hub-url/--leaf-url)");
+    else if (step3(&c, err) != 0 || step4(&c, out, err) != 0)
+        return -1;
+    return step5(&c, out, err);
 }

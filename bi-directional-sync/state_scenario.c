@@ -75,13 +75,29 @@ static int add_heads(natsConnection *nc, jsCtx *js, const char *stream, const ch
     return rc;
 }
 
-static int merge_on(natsConnection *nc, jsCtx *js, const char *where, node_state *s,
-                    double *seconds, nx_err *err)
+/* The seed's streams and this node's subjects on each side ([0] the hub's
+ * points, [1] the leaf's), with the run's prefix and scope. */
+typedef struct scenario_names {
+    char stream[2][64];
+    char filter[2][96];
+} scenario_names;
+
+static void names_of(const topology *t, scenario_names *n)
+{
+    sync_stream_name(&t->names, SEED_HUB_STREAM, n->stream[0], sizeof n->stream[0]);
+    sync_stream_name(&t->names, SEED_LEAF_STREAM, n->stream[1], sizeof n->stream[1]);
+    for (int i = 0; i < 2; i++)
+        snprintf(n->filter[i], sizeof n->filter[i], "n.%s." NODE ".>",
+                 sync_token(&t->names, i == 0));
+}
+
+static int merge_on(const scenario_names *names, natsConnection *nc, jsCtx *js, const char *where,
+                    node_state *s, double *seconds, nx_err *err)
 {
     int64_t t0 = nx_now_ns();
     state_init(s);
-    if (add_heads(nc, js, SEED_HUB_STREAM, "n.hub." NODE ".>", s, err) != 0 ||
-        add_heads(nc, js, SEED_LEAF_STREAM, "n.leaf." NODE ".>", s, err) != 0)
+    if (add_heads(nc, js, names->stream[0], names->filter[0], s, err) != 0 ||
+        add_heads(nc, js, names->stream[1], names->filter[1], s, err) != 0)
         return nx_fail_wrap(err, "node state on the %s: ", where);
     state_finish(s);
     *seconds = (double)(nx_now_ns() - t0) / 1e9;
@@ -99,15 +115,16 @@ static void print_state(const story *st, const node_state *s, int64_t base)
     }
 }
 
-static int publish_writes(topology *t, sync_fault fault, int64_t base, nx_err *err)
+static int publish_writes(topology *t, const scenario_names *names, sync_fault fault, int64_t base,
+                          nx_err *err)
 {
     for (int i = 0; i < NWRITES; i++) {
         const write *w = &writes[i];
         char subject[NX_SUBJECT_MAX];
-        if (nx_subject_build(subject, sizeof subject, w->on_hub ? "hub" : "leaf", NODE, w->prop,
-                             err) != 0 ||
+        if (nx_subject_build(subject, sizeof subject, sync_token(&t->names, w->on_hub), NODE,
+                             w->prop, err) != 0 ||
             point_publish_value(w->on_hub ? t->hub_js : t->leaf_js,
-                                w->on_hub ? SEED_HUB_STREAM : SEED_LEAF_STREAM, subject,
+                                names->stream[w->on_hub ? 0 : 1], subject,
                                 w->on_hub ? "hub" : "leaf", w->value, point_time(w, base, fault),
                                 w->tombstone, err) != 0)
             return nx_fail_wrap(err, "node state: ");
@@ -124,17 +141,19 @@ int state_scenario_run(topology *t, const sync_opts *o, const story *st, state_r
     int hub_writes = 0;
     for (int i = 0; i < NWRITES; i++)
         hub_writes += writes[i].on_hub;
+    scenario_names names;
+    names_of(t, &names);
     nx_stream_state hub_src, leaf_src;
-    if (nx_stream_state_get(t->hub_js, SEED_HUB_STREAM, &hub_src, err) != 0 ||
-        nx_stream_state_get(t->leaf_js, SEED_LEAF_STREAM, &leaf_src, err) != 0)
+    if (nx_stream_state_get(t->hub_js, names.stream[0], &hub_src, err) != 0 ||
+        nx_stream_state_get(t->leaf_js, names.stream[1], &leaf_src, err) != 0)
         return -1;
     int64_t base = nx_wall_ns();
-    if (publish_writes(t, o->fault, base, err) != 0)
+    if (publish_writes(t, &names, o->fault, base, err) != 0)
         return -1;
     story_line(st, "publish 5 props on the hub, 3 on the leaf", "ok (value and location on both)");
-    if (nx_stream_wait_count(t->leaf_js, SEED_HUB_STREAM, hub_src.msgs + (uint64_t)hub_writes, 5,
+    if (nx_stream_wait_count(t->leaf_js, names.stream[0], hub_src.msgs + (uint64_t)hub_writes, 5,
                              SYNC_WAIT_MS, err) != 0 ||
-        nx_stream_wait_count(t->hub_js, SEED_LEAF_STREAM,
+        nx_stream_wait_count(t->hub_js, names.stream[1],
                              leaf_src.msgs + (uint64_t)(NWRITES - hub_writes), 5, SYNC_WAIT_MS,
                              err) != 0)
         return nx_fail_wrap(err, "node state: ");
@@ -144,7 +163,7 @@ int state_scenario_run(topology *t, const sync_opts *o, const story *st, state_r
     jsCtx *js[2] = {t->hub_js, t->leaf_js};
     natsConnection *nc[2] = {t->hub_nc, t->leaf_nc};
     for (int i = 0; i < 2; i++) {
-        if (merge_on(nc[i], js[i], where[i], &out->merged[i], &out->read_s[i], err) != 0)
+        if (merge_on(&names, nc[i], js[i], where[i], &out->merged[i], &out->read_s[i], err) != 0)
             return -1;
         char diff[256];
         if (!state_equal(&out->expected, &out->merged[i], diff, sizeof diff))

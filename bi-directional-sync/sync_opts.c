@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "nx_subject.h"
 #include "points.h"
 
 #define PROG "bi-directional-sync"
@@ -16,6 +17,8 @@ enum {
     OPT_LEAF_URL,
     OPT_FAULT,
     OPT_CRASH_ROUNDS,
+    OPT_HUB_DOMAIN,
+    OPT_LEAF_DOMAIN,
 };
 
 #define DEFAULT_COUNT 20000
@@ -42,8 +45,16 @@ static const nx_cli_option own[] = {
      "(default 20,100; --quick 0)"},
     {"paced-count", "N", OPT_PACED_COUNT,
      "points per direction and outage on a paced link (default 200; --quick 40)"},
-    {"hub-url", "URL", OPT_HUB_URL, "an existing hub (not supported yet: refused)"},
-    {"leaf-url", "URL", OPT_LEAF_URL, "an existing leaf (not supported yet: refused)"},
+    {"hub-url", "URL", OPT_HUB_URL,
+     "an existing hub, with --leaf-url an existing leaf already joined to it by a leafnode "
+     "connection: run there instead of spawning (streams and subjects get a run-unique prefix "
+     "and are deleted at the end; what needs a server stopped or restarted, or the relay's "
+     "byte counts, is skipped and says so) (default: spawn both)"},
+    {"leaf-url", "URL", OPT_LEAF_URL, "the existing leaf (with --hub-url)"},
+    {"hub-domain", "NAME", OPT_HUB_DOMAIN,
+     "the existing hub's JetStream domain (default: the one it reports)"},
+    {"leaf-domain", "NAME", OPT_LEAF_DOMAIN,
+     "the existing leaf's JetStream domain (default: the one it reports)"},
     {"inject-fault", "KIND", OPT_FAULT,
      "break one check on purpose to prove it fails: seed-order, sync-content, state-merge, "
      "crash-copy, outage-content"},
@@ -106,6 +117,16 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         else
             o->leaf_url = arg;
         return 0;
+    case OPT_HUB_DOMAIN:
+    case OPT_LEAF_DOMAIN:
+        /* It becomes a subject token ($JS.<domain>.API). */
+        if (nx_subject_check_token("domain", arg, err) != 0)
+            return nx_fail_wrap(err, "--%s: ", id == OPT_HUB_DOMAIN ? "hub-domain" : "leaf-domain");
+        if (id == OPT_HUB_DOMAIN)
+            o->hub_domain = arg;
+        else
+            o->leaf_domain = arg;
+        return 0;
     case OPT_FAULT:
         for (int f = FAULT_SEED_ORDER; f <= FAULT_OUTAGE_CONTENT; f++)
             if (strcmp(arg, fault_names[f]) == 0) {
@@ -129,11 +150,15 @@ static int refuse_unsupported(const sync_opts *o, nx_err *err)
         return nx_fail(err,
                        PROG ": --url is not supported: this experiment needs a hub and a leaf, "
                             "not one server (it spawns both; see --hub-url and --leaf-url)");
-    if (o->hub_url || o->leaf_url)
+    if ((o->hub_url == NULL) != (o->leaf_url == NULL))
         return nx_fail(err,
-                       PROG ": --%s is not supported yet: the outage steps restart the "
-                            "leaf, which needs servers this program spawned",
-                       o->hub_url ? "hub-url" : "leaf-url");
+                       PROG ": --%s needs --%s too: an existing deployment is a hub and a leaf",
+                       o->hub_url ? "hub-url" : "leaf-url", o->hub_url ? "leaf-url" : "hub-url");
+    if ((o->hub_domain || o->leaf_domain) && o->hub_url == NULL)
+        return nx_fail(err,
+                       PROG ": --%s is for an existing hub and leaf (--hub-url, --leaf-url); "
+                            "spawned ones are in domains hub and leaf",
+                       o->hub_domain ? "hub-domain" : "leaf-domain");
     if (b->cluster)
         return nx_fail(err, PROG ": --cluster is not supported: hub and leaf are single servers");
     if (b->replicas != 1)
@@ -166,7 +191,12 @@ nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
             "link budget at 20 and 100 kbit/s, sync and catch-up on a link paced to those rates,\n"
             "and a node's state merged from both sides. --payload is the data of a synced point\n"
             "(an 8-byte index, then filler; 8..4096). Refused here: --url, --cluster,\n"
-            "--replicas 3 and --storage memory.",
+            "--replicas 3 and --storage memory. With --hub-url and --leaf-url it runs against\n"
+            "an existing hub and leaf instead: seed steps 1, 2 and 5, the merged node state,\n"
+            "and sync throughput and latency each way, with run-unique stream names and\n"
+            "subjects deleted at the end; the leaf restarts (seed steps 3-4, outage catch-up,\n"
+            "leaf crash), the relay's link bytes, idle chatter and budget, and the paced link\n"
+            "are skipped.",
         .default_count = DEFAULT_COUNT,
         .default_payload = DEFAULT_PAYLOAD,
         .options = own,

@@ -29,8 +29,9 @@ typedef struct sync_opts {
     long link_rates[NX_LIST_MAX]; /* kbit/s; none: no paced run */
     size_t nlink_rates;
     long paced_count;
-    long crash_rounds; /* leaf SIGKILL rounds; 0 = none */
-    const char *hub_url, *leaf_url;
+    long crash_rounds;                    /* leaf SIGKILL rounds; 0 = none */
+    const char *hub_url, *leaf_url;       /* an existing hub and leaf instead of spawning */
+    const char *hub_domain, *leaf_domain; /* their JetStream domains; NULL: as reported */
     sync_fault fault;
     bool idle_set, outage_set, streams_set, paced_set, link_rate_set;
     bool crash_rounds_set;

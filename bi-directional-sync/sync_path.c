@@ -13,24 +13,26 @@ void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n)
     memset(p, 0, sizeof *p);
     p->name = hub_to_leaf ? "hub_to_leaf" : "leaf_to_hub";
     p->origin = hub_to_leaf ? "hub" : "leaf";
+    p->token = sync_token(&t->names, hub_to_leaf);
+    p->src_domain = sync_domain(&t->names, hub_to_leaf);
     p->src_js = hub_to_leaf ? t->hub_js : t->leaf_js;
     p->dst_js = hub_to_leaf ? t->leaf_js : t->hub_js;
     p->src_nc = hub_to_leaf ? t->hub_nc : t->leaf_nc;
     p->dst_nc = hub_to_leaf ? t->leaf_nc : t->hub_nc;
     p->nstreams = n < SYNC_STREAMS_MAX ? n : SYNC_STREAMS_MAX;
     for (int k = 0; k < p->nstreams; k++) {
-        snprintf(p->stream[k], sizeof p->stream[k], "NODE-%d-%s", k + 1,
+        snprintf(p->stream[k], sizeof p->stream[k], "%sNODE-%d-%s", t->names.prefix, k + 1,
                  hub_to_leaf ? "HUB" : "LEAF");
-        snprintf(p->subject[k], sizeof p->subject[k], "n.%s.%d.value", p->origin, k + 1);
+        snprintf(p->subject[k], sizeof p->subject[k], "n.%s.%d.value", p->token, k + 1);
     }
 }
 
 int sync_path_create(const sync_path *p, nx_err *err)
 {
-    const char *src_domain = p->origin;
+    const char *src_domain = p->src_domain;
     for (int k = 0; k < p->nstreams; k++) {
         char filter[64];
-        snprintf(filter, sizeof filter, "n.%s.%d.>", p->origin, k + 1);
+        snprintf(filter, sizeof filter, "n.%s.%d.>", p->token, k + 1);
         nx_stream_spec spec;
         nx_stream_spec_init(&spec, p->stream[k]);
         spec.subjects[spec.nsubjects++] = filter;

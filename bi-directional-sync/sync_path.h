@@ -14,8 +14,10 @@
 #define SYNC_STREAMS_MAX 64
 
 typedef struct sync_path {
-    const char *name;   /* "hub_to_leaf" or "leaf_to_hub" */
-    const char *origin; /* the origin server, also the points' origin field */
+    const char *name;       /* "hub_to_leaf" or "leaf_to_hub" */
+    const char *origin;     /* the origin server, also the points' origin field */
+    const char *token;      /* the subject scope of its points (topology names) */
+    const char *src_domain; /* the origin's JetStream domain, for the sources */
     jsCtx *src_js, *dst_js;
     natsConnection *src_nc, *dst_nc;
     int nstreams;
@@ -24,7 +26,8 @@ typedef struct sync_path {
 } sync_path;
 
 /* Describes n streams NODE-<k>-HUB (n.hub.<k>.>) on the hub sourced into the
- * leaf, or NODE-<k>-LEAF on the leaf sourced into the hub, k = 1..n. */
+ * leaf, or NODE-<k>-LEAF on the leaf sourced into the hub, k = 1..n (with
+ * the run's prefix and scope on an existing deployment: topology names). */
 void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n);
 
 /* Creates the origin streams and the sourced ones. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "existing.h"
 #include "nx_conn.h"
 #include "nx_monitor.h"
 #include "nx_wait.h"
@@ -66,6 +67,7 @@ static int start_servers(topology *t, const topology_config *cfg, nx_err *err)
 int topology_start(topology *t, const topology_config *cfg, nx_err *err)
 {
     memset(t, 0, sizeof *t);
+    sync_names_plain(&t->names);
     if (start_servers(t, cfg, err) != 0 || topology_wait_leafz(t, 1, 30000, err) != 0 ||
         nx_connect(&t->hub_nc, nx_server_url(t->hub), "sync-hub", err) != 0 ||
         nx_connect(&t->leaf_nc, nx_server_url(t->leaf), "sync-leaf", err) != 0 ||
@@ -98,6 +100,7 @@ int topology_leaf_start_again(topology *t, nx_err *err)
 
 void topology_destroy(topology *t)
 {
+    existing_cleanup(t);
     nx_watchdog_unwatch(t->leaf);
     nx_watchdog_unwatch(t->hub);
     if (t->leaf_hub_js)

@@ -17,6 +17,7 @@
 #include "nx_err.h"
 #include "nx_server.h"
 #include "relay.h"
+#include "sync_names.h"
 
 typedef struct topology {
     nx_server *hub, *leaf;
@@ -26,6 +27,8 @@ typedef struct topology {
     jsCtx *leaf_js;     /* the leaf's own domain */
     jsCtx *leaf_hub_js; /* domain hub, reached from the leaf across the link */
     char version[32];
+    sync_names names; /* streams, subjects and domains of this run */
+    bool existing;    /* hub and leaf are someone else's (--hub-url, --leaf-url) */
 } topology;
 
 typedef struct topology_config {
@@ -48,7 +51,8 @@ int topology_leaf_stop(topology *t, nx_err *err);
  * accepts clients (not yet linked to the hub). */
 int topology_leaf_start_again(topology *t, nx_err *err);
 
-/* Stops everything and closes connections; safe on a partly started one. */
+/* Stops everything and closes connections; safe on a partly started one.
+ * On an existing deployment it deletes the run's streams first. */
 void topology_destroy(topology *t);
 
 #endif

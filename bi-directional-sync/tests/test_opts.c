@@ -92,9 +92,20 @@ static void refusals(void **state)
     assert_int_equal(PARSE(&o, &err, "--url", "nats://127.0.0.1:4222"), NX_CLI_USAGE);
     assert_non_null(strstr(err.msg, "--url is not supported"));
     assert_int_equal(PARSE(&o, &err, "--hub-url", "nats://h:4222"), NX_CLI_USAGE);
-    assert_non_null(strstr(err.msg, "--hub-url is not supported yet"));
+    assert_non_null(strstr(err.msg, "--hub-url needs --leaf-url too"));
     assert_int_equal(PARSE(&o, &err, "--leaf-url", "nats://l:4222"), NX_CLI_USAGE);
-    assert_non_null(strstr(err.msg, "--leaf-url is not supported yet"));
+    assert_non_null(strstr(err.msg, "--leaf-url needs --hub-url too"));
+    assert_int_equal(PARSE(&o, &err, "--hub-domain", "cloud"), NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--hub-domain is for an existing hub and leaf"));
+    assert_int_equal(PARSE(&o, &err, "--hub-url", "nats://h:4222", "--leaf-url", "nats://l:4222",
+                           "--leaf-domain", "a.b"),
+                     NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--leaf-domain: "));
+    assert_int_equal(PARSE(&o, &err, "--hub-url", "nats://h:4222", "--leaf-url", "nats://l:4222",
+                           "--hub-domain", "cloud"),
+                     NX_CLI_RUN);
+    assert_string_equal(o.hub_domain, "cloud");
+    assert_null(o.leaf_domain);
     assert_int_equal(PARSE(&o, &err, "--cluster", "3"), NX_CLI_USAGE);
     assert_int_equal(PARSE(&o, &err, "--replicas", "3"), NX_CLI_USAGE);
     assert_int_equal(PARSE(&o, &err, "--storage", "memory"), NX_CLI_USAGE);

@@ -318,7 +318,7 @@ static void usage_errors_exit_2_without_servers(void **state)
     (void)state;
     const char *cases[][4] = {
         {"--url", "nats://127.0.0.1:4222", NULL, "--url is not supported"},
-        {"--hub-url", "nats://127.0.0.1:4222", NULL, "not supported yet"},
+        {"--hub-url", "nats://127.0.0.1:4222", NULL, "--hub-url needs --leaf-url too"},
         {"--streams", "5", NULL, "5 is odd"},
         {"--count", "many", NULL, "--count"},
     };
