@@ -22,7 +22,7 @@
 #include "tsd_ctx.h"
 #include "tsd_jsmeta.h"
 #include "tsd_publish.h"
-#include "tsd_sub.h"
+#include "nx_sub.h"
 #include "tsd_tally.h"
 
 #define MIN_ACKS 1000
@@ -201,7 +201,7 @@ static int read_back(tsd_ctx *ctx, const tsd_gen *gen, tsd_tally *t, uint64_t wr
         rc = check_one(ctx, gen, t, written, m, err);
         natsMsg_Destroy(m);
     }
-    tsd_sub_close(ctx->run->nc, sub);
+    nx_sub_close(ctx->run->nc, sub);
     return rc;
 }
 

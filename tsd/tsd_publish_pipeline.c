@@ -14,7 +14,7 @@
 #include "nx_progress.h"
 #include "tsd_puback.h"
 #include "tsd_publish.h"
-#include "tsd_sub.h"
+#include "nx_sub.h"
 
 typedef struct pipeline {
     natsSubscription *sub;
@@ -104,7 +104,7 @@ int tsd_publish_pipeline(tsd_ctx *ctx, const tsd_pub *how, tsd_writer *w, natsCo
     *elapsed_ns = nx_now_ns() - t0;
     nx_progress_end(&p);
 
-    tsd_sub_close(ack_nc, pl.sub);
+    nx_sub_close(ack_nc, pl.sub);
     natsInbox_Destroy(inbox);
     if (ack_nc != nc)
         natsConnection_Destroy(ack_nc);

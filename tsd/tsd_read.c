@@ -4,7 +4,7 @@
 #include "nx_progress.h"
 #include "nx_stream.h"
 #include "tsd_jsmeta.h"
-#include "tsd_sub.h"
+#include "nx_sub.h"
 #include "tsd_time_consumer.h"
 
 /* Longest wait for one fetch or message: far above any healthy delivery, so
@@ -86,7 +86,7 @@ static int read_pull(tsd_ctx *ctx, bool ack_all, tsd_check *c, nx_hist *lat, nx_
         natsMsgList_Destroy(&list);
         nx_progress_update(p, c->seen);
     }
-    tsd_sub_close(ctx->run->nc, sub);
+    nx_sub_close(ctx->run->nc, sub);
     return rc;
 }
 
@@ -122,7 +122,7 @@ static int read_ordered(tsd_ctx *ctx, tsd_check *c, nx_progress *p, nx_err *err)
         natsMsg_Destroy(m);
         nx_progress_update(p, c->seen);
     }
-    tsd_sub_close(ctx->run->nc, sub);
+    nx_sub_close(ctx->run->nc, sub);
     return rc;
 }
 

@@ -3,32 +3,14 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "nx_conn.h"
-#include "tsd_sub.h"
+#include "nx_sub.h"
+#include "tsd_rfc3339.h"
 
 #define API_WAIT_MS 10000
 /* The server drops the consumer on its own if a run dies before deleting. */
 #define INACTIVE_THRESHOLD_NS 30000000000LL
-
-size_t tsd_rfc3339_ns(int64_t ns, char *buf, size_t len)
-{
-    time_t secs = (time_t)(ns / 1000000000LL);
-    long frac = (long)(ns % 1000000000LL);
-    if (frac < 0) {
-        frac += 1000000000L;
-        secs -= 1;
-    }
-    struct tm tm;
-    if (gmtime_r(&secs, &tm) == NULL)
-        return 0;
-    char date[32];
-    if (strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        return 0;
-    int n = snprintf(buf, len, "%s.%09ldZ", date, frac);
-    return n > 0 && (size_t)n < len ? (size_t)n : 0;
-}
 
 static int api_error(cJSON *resp, const char *what, nx_err *err)
 {
@@ -119,6 +101,6 @@ void tsd_time_consumer_close(tsd_time_consumer *c, natsConnection *nc)
             natsMsg_Destroy(reply);
         c->name[0] = '\0';
     }
-    tsd_sub_close(nc, c->sub);
+    nx_sub_close(nc, c->sub);
     c->sub = NULL;
 }

@@ -29,10 +29,6 @@ typedef struct tsd_time_consumer {
     int unacked;
 } tsd_time_consumer;
 
-/* RFC 3339 UTC with all nine fraction digits; returns the length, 0 when
- * len is too small. */
-size_t tsd_rfc3339_ns(int64_t ns, char *buf, size_t len);
-
 /* Subscribes a new inbox, then creates the consumer (AckAll, instant
  * replay) delivering subject's messages stored at or after start_ns. */
 int tsd_time_consumer_open(tsd_time_consumer *c, natsConnection *nc, const char *stream,

@@ -12,7 +12,7 @@
 #include "tsd_jsmeta.h"
 #include "tsd_opts.h"
 #include "tsd_puback.h"
-#include "tsd_time_consumer.h"
+#include "tsd_rfc3339.h"
 
 static nx_cli_result parse(tsd_opts *o, nx_err *err, const char *a1, const char *a2, const char *a3)
 {
