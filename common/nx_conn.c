@@ -27,6 +27,12 @@ int nx_nats_fail(nx_err *err, natsStatus s, jsErrCode jerr, const char *fmt, ...
 
 int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *err)
 {
+    return nx_connect_io_buf(nc, urls, name, 0, err);
+}
+
+int nx_connect_io_buf(natsConnection **nc, const char *urls, const char *name, int io_buf,
+                      nx_err *err)
+{
     natsOptions *opts = NULL;
     char *copy = strdup(urls);
     const char *servers[16];
@@ -47,6 +53,8 @@ int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *
         s = natsOptions_SetReconnectWait(opts, 100);
     if (s == NATS_OK)
         s = natsOptions_SetMaxReconnect(opts, 600);
+    if (s == NATS_OK && io_buf > 0)
+        s = natsOptions_SetIOBufSize(opts, io_buf);
     if (s == NATS_OK)
         s = natsConnection_Connect(nc, opts);
     natsOptions_Destroy(opts);

@@ -12,6 +12,11 @@
  * 60 s, so a server restarted on the same port is found again. */
 int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *err);
 
+/* nx_connect with the client's IO buffer set to io_buf bytes (0: the
+ * library's default), for measuring what the buffer size changes. */
+int nx_connect_io_buf(natsConnection **nc, const char *urls, const char *name, int io_buf,
+                      nx_err *err);
+
 /* A JetStream context; domain NULL for the local one. Requests wait up to
  * wait_ms (0: 5000). */
 int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms, nx_err *err);
