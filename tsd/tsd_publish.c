@@ -1,8 +1,6 @@
 #include "tsd_publish.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "nx_conn.h"
 #include "nx_progress.h"
@@ -89,32 +87,6 @@ static int publish_sync(tsd_ctx *ctx, tsd_writer *w, jsCtx *js, nx_hist *lat, in
     return rc;
 }
 
-static int connect_own(tsd_ctx *ctx, int io_buf, natsConnection **nc, nx_err *err)
-{
-    /* The same URL list nx_connect takes: comma-separated. */
-    char urls[sizeof ctx->run->urls];
-    snprintf(urls, sizeof urls, "%s", ctx->run->urls);
-    const char *servers[16];
-    int n = 0;
-    for (char *save = NULL, *tok = strtok_r(urls, ",", &save); tok && n < 16;
-         tok = strtok_r(NULL, ",", &save))
-        servers[n++] = tok;
-    natsOptions *o = NULL;
-    natsStatus s = natsOptions_Create(&o);
-    if (s == NATS_OK)
-        s = natsOptions_SetServers(o, servers, n);
-    if (s == NATS_OK)
-        s = natsOptions_SetIOBufSize(o, io_buf);
-    if (s == NATS_OK)
-        s = natsOptions_SetName(o, "tsd-publisher");
-    if (s == NATS_OK)
-        s = natsConnection_Connect(nc, o);
-    natsOptions_Destroy(o);
-    if (s != NATS_OK)
-        return nx_nats_fail(err, s, 0, "connecting a publisher with a %d-byte IO buffer", io_buf);
-    return 0;
-}
-
 int tsd_publish(tsd_ctx *ctx, const tsd_pub *how, tsd_load *load, tsd_clock *clock, nx_hist *lat,
                 int64_t *elapsed_ns, nx_err *err)
 {
@@ -129,7 +101,8 @@ int tsd_publish(tsd_ctx *ctx, const tsd_pub *how, tsd_load *load, tsd_clock *clo
     if (w.buf == NULL)
         return nx_fail(err, "out of memory");
     natsConnection *own = NULL;
-    if (how->io_buf > 0 && connect_own(ctx, how->io_buf, &own, err) != 0) {
+    if (how->io_buf > 0 &&
+        nx_connect_io_buf(&own, ctx->run->urls, "tsd-publisher", how->io_buf, err) != 0) {
         free(w.buf);
         return -1;
     }
