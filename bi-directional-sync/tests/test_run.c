@@ -45,12 +45,17 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* The results dir of the run in progress: a failed check leaves its test
+ * at once, and the test's teardown removes the dir instead of done(). */
+static char pending_results[128];
+
 /* Runs the binary with args plus --results <fresh dir>; captures output. */
 static void run(outcome *o, const char *const *args)
 {
     memset(o, 0, sizeof *o);
     snprintf(o->results, sizeof o->results, "/tmp/nx-sync-results-XXXXXX");
     assert_non_null(mkdtemp(o->results));
+    snprintf(pending_results, sizeof pending_results, "%s", o->results);
     char out_path[192], err_path[192];
     snprintf(out_path, sizeof out_path, "%s/stdout", o->results);
     snprintf(err_path, sizeof err_path, "%s/stderr", o->results);
@@ -88,6 +93,16 @@ static void done(outcome *o)
     free(o->out);
     free(o->err);
     rm_rf(o->results);
+    pending_results[0] = '\0';
+}
+
+static int remove_pending_results(void **state)
+{
+    (void)state;
+    if (pending_results[0])
+        rm_rf(pending_results);
+    pending_results[0] = '\0';
+    return 0;
 }
 
 /* Splits one CSV line into fields (RFC 4180 quotes); returns the count. */
@@ -342,15 +357,16 @@ int main(int argc, char **argv)
     binary = argv[1];
     proc_become_subreaper();
     servers_tmp = test_tmpdir();
-    const struct CMUnitTest quick[] = {cmocka_unit_test(quick_run_verifies_every_step)};
+#define TEST(f) cmocka_unit_test_teardown(f, remove_pending_results)
+    const struct CMUnitTest quick[] = {TEST(quick_run_verifies_every_step)};
     const struct CMUnitTest faults[] = {
-        cmocka_unit_test(seed_order_fault_fails_and_dumps_both_copies),
-        cmocka_unit_test(state_merge_fault_fails),
-        cmocka_unit_test(sync_content_fault_fails_in_the_live_sync),
-        cmocka_unit_test(outage_content_fault_fails_in_the_catch_up_read_back),
+        TEST(seed_order_fault_fails_and_dumps_both_copies),
+        TEST(state_merge_fault_fails),
+        TEST(sync_content_fault_fails_in_the_live_sync),
+        TEST(outage_content_fault_fails_in_the_catch_up_read_back),
     };
-    const struct CMUnitTest paced[] = {cmocka_unit_test(paced_link_runs_verify)};
-    const struct CMUnitTest usage[] = {cmocka_unit_test(usage_errors_exit_2_without_servers)};
+    const struct CMUnitTest paced[] = {TEST(paced_link_runs_verify)};
+    const struct CMUnitTest usage[] = {TEST(usage_errors_exit_2_without_servers)};
     int rc;
     if (strcmp(argv[2], "quick") == 0)
         rc = cmocka_run_group_tests(quick, NULL, NULL);
