@@ -157,10 +157,9 @@ double tsd_build_ns_per_point(const tsd_ctx *ctx)
         .count = (uint64_t)ctx->opts->base.count,
     };
     tsd_clock clock = {0};
-    tsd_writer w = {
-        .load = &load, .series = &ctx->series, .clock = &clock, .len = tsd_point_size(&load.gen)};
-    w.buf = malloc(w.len);
-    if (w.buf == NULL)
+    tsd_writer w;
+    nx_err err;
+    if (tsd_writer_open(&w, &load, &ctx->series, &clock, NULL, &err) != 0)
         return -1;
     /* Keeps the compiler from dropping the work. */
     volatile unsigned sink = 0;
@@ -168,6 +167,6 @@ double tsd_build_ns_per_point(const tsd_ctx *ctx)
     for (uint64_t g = 0; g < load.count; g++)
         sink += (unsigned char)tsd_writer_point(&w, g)[0] + w.buf[w.len - 1];
     int64_t ns = nx_now_ns() - t0;
-    free(w.buf);
+    tsd_writer_close(&w);
     return load.count ? (double)ns / (double)load.count : 0;
 }

@@ -14,8 +14,8 @@
  * what the stream holds afterwards (the read cases read it). */
 int tsd_inserts_run(tsd_ctx *ctx, long repeat, tsd_load *last, nx_err *err);
 
-/* Nanoseconds per point to build points (clock + encode) with no publish:
- * the payload-building share of a publish loop. */
+/* Nanoseconds per point to take points from the ring (clock, time and index
+ * patched) with no publish: the payload-building share of a publish loop. */
 double tsd_build_ns_per_point(const tsd_ctx *ctx);
 
 #endif

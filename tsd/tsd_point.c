@@ -1,5 +1,6 @@
 #include "tsd_point.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "nx_point.h"
@@ -7,6 +8,7 @@
 
 #define ORIGIN_LEN (sizeof TSD_ORIGIN - 1)
 #define DATA_OFFSET (NX_POINT_HEADER + ORIGIN_LEN)
+_Static_assert(DATA_OFFSET == TSD_POINT_INDEX_AT, "the index follows the header and origin");
 
 static uint64_t splitmix64(uint64_t x)
 {
@@ -16,29 +18,28 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static void put_u64(uint8_t *p, uint64_t v)
+#define PERIOD_MAX 1024
+#define RING_BYTES_MAX (1u << 20)
+
+uint64_t tsd_point_period(const tsd_gen *gen)
 {
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
+    size_t size = tsd_point_size(gen);
+    uint64_t p = PERIOD_MAX;
+    while (p > 1 && p * size > RING_BYTES_MAX)
+        p >>= 1;
+    return p;
 }
 
-static uint64_t get_u64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-/* The filler after the index: a pseudo-random stream keyed by (seed, g), so
- * a point written under another seed or index never passes for this one.
- * Writes filler bytes [from, from+len) (from is a multiple of 8). */
+/* The filler after the index: a pseudo-random stream keyed by (seed, g mod
+ * P), so a point written under another seed never passes for this one (its
+ * index, before the filler, tells points P apart). Writes filler bytes
+ * [from, from+len) (from is a multiple of 8). */
 static void fill(const tsd_gen *gen, uint64_t g, size_t from, uint8_t *out, size_t len)
 {
-    uint64_t key = splitmix64(gen->seed ^ splitmix64(g));
+    uint64_t key = splitmix64(gen->seed ^ splitmix64(g & (tsd_point_period(gen) - 1)));
     for (size_t off = 0; off < len; off += 8) {
         uint8_t word[8];
-        put_u64(word, splitmix64(key + from + off));
+        tsd_put_le64(word, splitmix64(key + from + off));
         size_t n = len - off < 8 ? len - off : 8;
         memcpy(out + off, word, n);
     }
@@ -56,11 +57,11 @@ size_t tsd_point_build(const tsd_gen *gen, uint64_t g, int64_t time_ns, uint8_t 
         return 0;
     /* Laid out by hand rather than through nx_point_encode: it is the same
      * codec (the check below decodes with nx_point_decode), minus a copy. */
-    put_u64(buf, (uint64_t)time_ns);
+    tsd_put_le64(buf, (uint64_t)time_ns);
     buf[8] = 0;
     buf[9] = (uint8_t)ORIGIN_LEN;
     memcpy(buf + NX_POINT_HEADER, TSD_ORIGIN, ORIGIN_LEN);
-    put_u64(buf + DATA_OFFSET, g);
+    tsd_put_le64(buf + DATA_OFFSET, g);
     fill(gen, g, 0, buf + DATA_OFFSET + 8, gen->data_len - 8);
     return size;
 }
@@ -70,7 +71,7 @@ bool tsd_point_index(const uint8_t *buf, size_t len, uint64_t *g)
     nx_point p;
     if (!nx_point_decode(buf, len, &p) || p.data_len < 8)
         return false;
-    *g = get_u64(p.data);
+    *g = tsd_get_le64(p.data);
     return true;
 }
 
@@ -90,7 +91,7 @@ int tsd_point_check(const tsd_gen *gen, uint64_t g, const uint8_t *buf, size_t l
     if (p.data_len != gen->data_len)
         return nx_fail(err, "point %u/%llu: data is %zu bytes, expected %zu", s, i, p.data_len,
                        gen->data_len);
-    uint64_t got = get_u64(p.data);
+    uint64_t got = tsd_get_le64(p.data);
     if (got != g)
         return nx_fail(err, "point %u/%llu: holds point number %llu, expected %llu", s, i,
                        (unsigned long long)got, (unsigned long long)g);
@@ -112,4 +113,27 @@ int64_t tsd_clock_next(tsd_clock *c)
     int64_t now = nx_wall_ns();
     c->last = now >= c->last + 2 ? now : c->last + 2;
     return c->last;
+}
+
+int tsd_ring_init(tsd_ring *r, const tsd_gen *gen, nx_err *err)
+{
+    uint64_t period = tsd_point_period(gen);
+    r->size = tsd_point_size(gen);
+    r->mask = period - 1;
+    r->slots = malloc((size_t)period * r->size);
+    if (r->slots == NULL)
+        return nx_fail(err, "out of memory for %llu points of %zu bytes",
+                       (unsigned long long)period, r->size);
+    for (uint64_t k = 0; k < period; k++)
+        if (tsd_point_build(gen, k, 0, r->slots + k * r->size, r->size) == 0) {
+            tsd_ring_free(r);
+            return nx_fail(err, "a point needs at least 8 data bytes");
+        }
+    return 0;
+}
+
+void tsd_ring_free(tsd_ring *r)
+{
+    free(r->slots);
+    r->slots = NULL;
 }

@@ -5,7 +5,10 @@
  * Point g belongs to series g % series and is that series' point number
  * g / series. Its payload is an nx_point with origin "tsd", no tombstone,
  * time = the writer's clock when it was published, and data = g (8 bytes,
- * little-endian) followed by filler bytes derived from (seed, g). */
+ * little-endian) followed by filler bytes derived from (seed, g mod P).
+ * Points P apart share their filler, so a writer builds P points before
+ * its clock starts and patches only the time and the index of each
+ * (tsd_ring); P (tsd_point_period) is 1024, fewer for large points. */
 #ifndef TSD_POINT_H
 #define TSD_POINT_H
 
@@ -40,6 +43,49 @@ static inline uint64_t tsd_global(const tsd_gen *gen, uint32_t series, uint64_t 
 
 /* Encoded bytes of every point of this generator. */
 size_t tsd_point_size(const tsd_gen *gen);
+
+/* Where the fields a writer patches sit in an encoded point. */
+#define TSD_POINT_TIME_AT 0
+#define TSD_POINT_INDEX_AT 13 /* the nx_point header (10) and origin "tsd" (3) */
+
+/* P: a power of two, at most 1024, with P points in at most 1 MiB (1 for
+ * points above 1 MiB). */
+uint64_t tsd_point_period(const tsd_gen *gen);
+
+static inline void tsd_put_le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint64_t tsd_get_le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* The P points of a generator, built once: point g is slot g mod P with its
+ * time and index patched in. */
+typedef struct tsd_ring {
+    uint8_t *slots;
+    size_t size; /* bytes per point */
+    uint64_t mask;
+} tsd_ring;
+
+int tsd_ring_init(tsd_ring *r, const tsd_gen *gen, nx_err *err);
+void tsd_ring_free(tsd_ring *r);
+
+/* Point g with time time_ns, ready to publish until the same slot is used
+ * again (P points later). */
+static inline uint8_t *tsd_ring_point(tsd_ring *r, uint64_t g, int64_t time_ns)
+{
+    uint8_t *p = r->slots + (size_t)(g & r->mask) * r->size;
+    tsd_put_le64(p + TSD_POINT_TIME_AT, (uint64_t)time_ns);
+    tsd_put_le64(p + TSD_POINT_INDEX_AT, g);
+    return p;
+}
 
 /* Encodes point g with the given time into buf; returns the length, or 0
  * when cap is too small. */

@@ -90,20 +90,13 @@ static int publish_sync(tsd_ctx *ctx, tsd_writer *w, jsCtx *js, nx_hist *lat, in
 int tsd_publish(tsd_ctx *ctx, const tsd_pub *how, tsd_load *load, tsd_clock *clock, nx_hist *lat,
                 int64_t *elapsed_ns, nx_err *err)
 {
-    tsd_writer w = {
-        .load = load,
-        .series = &ctx->series,
-        .clock = clock,
-        .probes = how->probes,
-        .len = tsd_point_size(&load->gen),
-    };
-    w.buf = malloc(w.len);
-    if (w.buf == NULL)
-        return nx_fail(err, "out of memory");
+    tsd_writer w;
+    if (tsd_writer_open(&w, load, &ctx->series, clock, how->probes, err) != 0)
+        return -1;
     natsConnection *own = NULL;
     if (how->io_buf > 0 &&
         nx_connect_io_buf(&own, ctx->run->urls, "tsd-publisher", how->io_buf, err) != 0) {
-        free(w.buf);
+        tsd_writer_close(&w);
         return -1;
     }
     natsConnection *nc = own ? own : ctx->run->nc;
@@ -136,6 +129,6 @@ int tsd_publish(tsd_ctx *ctx, const tsd_pub *how, tsd_load *load, tsd_clock *clo
         jsCtx_Destroy(js);
     if (own)
         natsConnection_Destroy(own);
-    free(w.buf);
+    tsd_writer_close(&w);
     return rc;
 }

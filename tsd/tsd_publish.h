@@ -13,6 +13,7 @@
 #include "tsd_ctx.h"
 #include "tsd_point.h"
 #include "tsd_range.h"
+#include "tsd_writer.h"
 
 typedef enum {
     TSD_PUB_CORE,     /* core publishes, timed until stored: the ingest ceiling */
@@ -37,29 +38,6 @@ typedef struct tsd_pub {
  * (may be NULL). clock carries on across calls so a stream can be grown. */
 int tsd_publish(tsd_ctx *ctx, const tsd_pub *how, tsd_load *load, tsd_clock *clock, nx_hist *lat,
                 int64_t *elapsed_ns, nx_err *err);
-
-/* The writing loop's per-point step, shared by every method. */
-typedef struct tsd_writer {
-    const tsd_load *load;
-    const tsd_series *series;
-    tsd_clock *clock;
-    tsd_probes *probes;
-    uint8_t *buf;
-    size_t len;
-    int64_t first_t, last_t;
-} tsd_writer;
-
-/* Builds point g into w->buf and returns its subject. */
-static inline const char *tsd_writer_point(tsd_writer *w, uint64_t g)
-{
-    int64_t t = tsd_clock_next(w->clock);
-    if (w->first_t == 0)
-        w->first_t = t;
-    w->last_t = t;
-    tsd_probes_offer(w->probes, g, t);
-    tsd_point_build(&w->load->gen, g, t, w->buf, w->len);
-    return w->series->subject[tsd_series_of(&w->load->gen, g)];
-}
 
 /* The methods (tsd_publish dispatches). */
 int tsd_publish_async(tsd_ctx *ctx, const tsd_pub *how, tsd_writer *w, natsConnection *nc,

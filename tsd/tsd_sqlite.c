@@ -64,14 +64,9 @@ static int insert_point(db *d, tsd_writer *w, uint64_t g, nx_err *err)
 static int insert_points(tsd_ctx *ctx, db *d, tsd_load *load, tsd_clock *clock, tsd_probes *probes,
                          long batch, nx_hist *lat, int64_t *elapsed_ns, nx_err *err)
 {
-    tsd_writer w = {.load = load,
-                    .series = &ctx->series,
-                    .clock = clock,
-                    .probes = probes,
-                    .len = tsd_point_size(&load->gen)};
-    w.buf = malloc(w.len);
-    if (w.buf == NULL)
-        return nx_fail(err, "out of memory");
+    tsd_writer w;
+    if (tsd_writer_open(&w, load, &ctx->series, clock, probes, err) != 0)
+        return -1;
     nx_progress p;
     nx_progress_start(&p, "sqlite insert", load->count, ctx->opts->base.quiet);
     int rc = 0;
@@ -92,7 +87,7 @@ static int insert_points(tsd_ctx *ctx, db *d, tsd_load *load, tsd_clock *clock, 
     if (load->first_g == 0)
         load->t_min = w.first_t;
     load->t_max = w.last_t;
-    free(w.buf);
+    tsd_writer_close(&w);
     return rc;
 }
 

@@ -258,7 +258,7 @@ static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_
                 tsd_case_seconds(c) * 1e6 / (double)c->count, self, server, cap);
     }
     if (info->build_ns >= 0)
-        fprintf(out, "  %-46s %8.3f\n", "building a point alone (clock + encode)",
+        fprintf(out, "  %-46s %8.3f\n", "taking a point from the ring (clock + patch)",
                 info->build_ns / 1e3);
 }
 

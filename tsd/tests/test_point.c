@@ -36,6 +36,33 @@ static void build_then_check_round_trips(void **state)
     }
 }
 
+static void ring_points_equal_built_points(void **state)
+{
+    (void)state;
+    tsd_ring ring;
+    nx_err err = {{0}};
+    assert_int_equal(tsd_ring_init(&ring, &gen, &err), 0);
+    assert_int_equal(tsd_point_period(&gen), 1024);
+    uint8_t built[128];
+    for (uint64_t g = 0; g < 3000; g += 7) {
+        size_t n = tsd_point_build(&gen, g, 77 + (int64_t)g, built, sizeof built);
+        assert_memory_equal(tsd_ring_point(&ring, g, 77 + (int64_t)g), built, n);
+    }
+    tsd_ring_free(&ring);
+    /* points 1024 apart share the filler, not the index */
+    uint8_t a[128], b[128];
+    size_t n = tsd_point_build(&gen, 5, 1, a, sizeof a);
+    tsd_point_build(&gen, 5 + 1024, 1, b, sizeof b);
+    assert_memory_not_equal(a + TSD_POINT_INDEX_AT, b + TSD_POINT_INDEX_AT, 8);
+    assert_memory_equal(a + TSD_POINT_INDEX_AT + 8, b + TSD_POINT_INDEX_AT + 8,
+                        n - TSD_POINT_INDEX_AT - 8);
+    /* large points: fewer in the ring, at least one */
+    tsd_gen big = {.seed = 1, .series = 1, .data_len = 4096};
+    assert_int_equal(tsd_point_period(&big), 128);
+    big.data_len = 1 << 20;
+    assert_int_equal(tsd_point_period(&big), 1);
+}
+
 static void series_and_index_arithmetic(void **state)
 {
     (void)state;
@@ -198,6 +225,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(build_then_check_round_trips),
+        cmocka_unit_test(ring_points_equal_built_points),
         cmocka_unit_test(series_and_index_arithmetic),
         cmocka_unit_test(every_corruption_is_caught),
         cmocka_unit_test(small_buffers_and_payloads_are_refused),
