@@ -9,6 +9,13 @@ uint64_t tsd_ctx_case_seed(tsd_ctx *ctx)
     return ctx->next_seed;
 }
 
+tsd_gen tsd_ctx_gen(tsd_ctx *ctx)
+{
+    return (tsd_gen){.seed = tsd_ctx_case_seed(ctx),
+                     .series = (uint32_t)ctx->opts->series,
+                     .data_len = (size_t)ctx->opts->base.payload};
+}
+
 tsd_case *tsd_ctx_case(tsd_ctx *ctx, const char *op, const char *name, uint64_t count, nx_err *err)
 {
     tsd_case *c = tsd_report_case(&ctx->report, op, name, "jetstream", count, err);

@@ -9,6 +9,7 @@
 #include "nx_err.h"
 #include "nx_run.h"
 #include "tsd_opts.h"
+#include "tsd_point.h"
 #include "tsd_report.h"
 #include "tsd_series.h"
 
@@ -25,6 +26,9 @@ typedef struct tsd_ctx {
 /* A seed no earlier case of this run used, so a stream left from one case
  * can never pass for the next case's points. */
 uint64_t tsd_ctx_case_seed(tsd_ctx *ctx);
+
+/* The generator of a new case: a fresh seed, the run's series and payload. */
+tsd_gen tsd_ctx_gen(tsd_ctx *ctx);
 
 /* The report's case (op, name) for JetStream, with the run's storage and
  * replicas. */

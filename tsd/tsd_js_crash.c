@@ -17,12 +17,12 @@
 #include "nx_conn.h"
 #include "nx_server.h"
 #include "nx_stream.h"
+#include "nx_sub.h"
 #include "nx_watchdog.h"
 #include "tsd_crash.h"
 #include "tsd_ctx.h"
 #include "tsd_jsmeta.h"
 #include "tsd_publish.h"
-#include "nx_sub.h"
 #include "tsd_tally.h"
 
 #define MIN_ACKS 1000

@@ -45,11 +45,6 @@ static void fill(const tsd_gen *gen, uint64_t g, size_t from, uint8_t *out, size
     }
 }
 
-size_t tsd_point_size(const tsd_gen *gen)
-{
-    return DATA_OFFSET + gen->data_len;
-}
-
 size_t tsd_point_build(const tsd_gen *gen, uint64_t g, int64_t time_ns, uint8_t *buf, size_t cap)
 {
     size_t size = tsd_point_size(gen);

@@ -12,9 +12,9 @@
 
 #include "nx_conn.h"
 #include "nx_progress.h"
+#include "nx_sub.h"
 #include "tsd_puback.h"
 #include "tsd_publish.h"
-#include "nx_sub.h"
 
 typedef struct pipeline {
     natsSubscription *sub;

@@ -126,13 +126,37 @@ int tsd_range_resolve(tsd_range *r, const tsd_gen *gen, const tsd_probes *probes
     return 0;
 }
 
-void tsd_range_rx_start(tsd_range_rx *rx, const tsd_range *q, const tsd_gen *gen)
+void tsd_range_rx_start(tsd_range_rx *rx, const tsd_range *q, const tsd_gen *gen, bool full)
 {
     memset(rx, 0, sizeof *rx);
     rx->q = q;
     rx->gen = gen;
+    rx->full = full;
+    rx->size = tsd_point_size(gen);
     rx->next = q->first;
     rx->last_time = INT64_MIN;
+    rx->digest = TSD_DIGEST_EMPTY;
+}
+
+/* The index and time of a delivered point of the query's series: cheap
+ * checks while timed, every byte with full or when they refuse it. */
+static int take_point(tsd_range_rx *rx, const uint8_t *data, size_t len, uint64_t *g, int64_t *t,
+                      nx_err *err)
+{
+    const tsd_range *q = rx->q;
+    bool peeked = !rx->full && tsd_point_peek(rx->size, data, len, g, t);
+    if (!peeked && !tsd_point_index(data, len, g))
+        return nx_fail(err, "range query on series %u: a payload of %zu bytes is not a point",
+                       q->series, len);
+    uint32_t s = tsd_series_of(rx->gen, *g);
+    if (s != q->series)
+        return nx_fail(err, "range query on series %u: delivered point %u/%llu of another series",
+                       q->series, s, (unsigned long long)tsd_index_of(rx->gen, *g));
+    if (!peeked && tsd_point_check(rx->gen, *g, data, len, t, err) != 0)
+        return nx_fail_wrap(err, "range query: ");
+    if (!rx->full)
+        rx->digest = tsd_digest_add(rx->digest, data, len);
+    return 0;
 }
 
 int tsd_range_rx_next(tsd_range_rx *rx, const uint8_t *data, size_t len, nx_err *err)
@@ -141,17 +165,18 @@ int tsd_range_rx_next(tsd_range_rx *rx, const uint8_t *data, size_t len, nx_err 
     if (rx->done)
         return nx_fail(err, "range query: a point was delivered after the query ended");
     uint64_t g;
-    if (!tsd_point_index(data, len, &g))
-        return nx_fail(err, "range query on series %u: a payload of %zu bytes is not a point",
-                       q->series, len);
-    uint32_t s = tsd_series_of(rx->gen, g);
-    uint64_t i = tsd_index_of(rx->gen, g);
-    if (s != q->series)
-        return nx_fail(err, "range query on series %u: delivered point %u/%llu of another series",
-                       q->series, s, (unsigned long long)i);
     int64_t t;
-    if (tsd_point_check(rx->gen, g, data, len, &t, err) != 0)
-        return nx_fail_wrap(err, "range query: ");
+    if (take_point(rx, data, len, &g, &t, err) != 0)
+        return -1;
+    uint64_t i = tsd_index_of(rx->gen, g);
+    if (rx->delivered > 0 && i != rx->prev + 1)
+        return nx_fail(err,
+                       "range query on series %u: point %llu was delivered after point %llu "
+                       "(the series' points must come one after the other)",
+                       q->series, (unsigned long long)i, (unsigned long long)rx->prev);
+    if (rx->delivered++ == 0)
+        rx->first = i;
+    rx->prev = i;
     if (t <= rx->last_time)
         return nx_fail(err, "range query on series %u: point %llu's time does not increase",
                        q->series, (unsigned long long)i);
@@ -174,7 +199,7 @@ int tsd_range_rx_next(tsd_range_rx *rx, const uint8_t *data, size_t len, nx_err 
                            "range query on series %u: the first point past the end is "
                            "%llu, the model says %llu",
                            q->series, (unsigned long long)i, (unsigned long long)q->after);
-        return tsd_range_rx_finish(rx, err);
+        return 0;
     }
     if (!q->any || i != rx->next)
         return nx_fail(err,
@@ -186,7 +211,7 @@ int tsd_range_rx_next(tsd_range_rx *rx, const uint8_t *data, size_t len, nx_err 
     return 0;
 }
 
-int tsd_range_rx_finish(const tsd_range_rx *rx, nx_err *err)
+int tsd_range_rx_finish(tsd_range_rx *rx, nx_err *err)
 {
     const tsd_range *q = rx->q;
     uint64_t want = tsd_range_expected(q);
@@ -201,5 +226,18 @@ int tsd_range_rx_finish(const tsd_range_rx *rx, nx_err *err)
                        "range query on series %u (%s): point %llu, right after the range, "
                        "was never delivered",
                        q->series, tsd_range_kind_name(q->kind), (unsigned long long)q->after);
+    if (rx->full || rx->delivered == 0)
+        return 0;
+    uint64_t digest = 0;
+    if (tsd_digest_expected(rx->gen, tsd_global(rx->gen, q->series, rx->first), rx->delivered,
+                            rx->gen->series, &digest, err) != 0)
+        return -1;
+    if (digest != rx->digest) {
+        rx->content_differs = true;
+        return nx_fail(err,
+                       "range query on series %u (%s): the %llu points delivered differ from "
+                       "the model's (digest)",
+                       q->series, tsd_range_kind_name(q->kind), (unsigned long long)rx->delivered);
+    }
     return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "nx_err.h"
+#include "tsd_digest.h"
 #include "tsd_point.h"
 
 #define TSD_PROBES_MAX 16
@@ -74,25 +75,36 @@ static inline uint64_t tsd_range_expected(const tsd_range *r)
     return r->any ? r->last - r->first + 1 : 0;
 }
 
-/* Checks a query's delivery, one message at a time. */
+/* Checks a query's delivery, one message at a time: while timed, the cheap
+ * checks (size, header, series, order, time against the range) and a digest
+ * of the rest, as tsd_check does for full reads; the digest is compared in
+ * tsd_range_rx_finish, after the clock stopped. A delivery is always a run
+ * of consecutive points of the series (a consumer delivers every message of
+ * its subject from where it starts), so the model's digest covers exactly
+ * the points from the first delivered to the last. */
 typedef struct tsd_range_rx {
     const tsd_range *q;
     const tsd_gen *gen;
-    uint64_t next;    /* next expected point number */
-    uint64_t got;     /* points returned inside the range */
-    uint64_t skipped; /* delivered before start (written just before it) */
+    bool full;                       /* compare every byte of each message (the diagnostic pass) */
+    size_t size;                     /* bytes per point */
+    uint64_t next;                   /* next expected point number */
+    uint64_t got;                    /* points returned inside the range */
+    uint64_t skipped;                /* delivered before start (written just before it) */
+    uint64_t delivered, first, prev; /* every point delivered: count, first, last */
     int64_t last_time;
-    bool done; /* saw the first point past the end: stop reading */
+    uint64_t digest;
+    bool done;            /* saw the first point past the end: stop reading */
+    bool content_differs; /* set by tsd_range_rx_finish: run the full pass */
 } tsd_range_rx;
 
-void tsd_range_rx_start(tsd_range_rx *rx, const tsd_range *q, const tsd_gen *gen);
+void tsd_range_rx_start(tsd_range_rx *rx, const tsd_range *q, const tsd_gen *gen, bool full);
 
 /* One delivered payload; sets rx->done at the first point past the end. */
 int tsd_range_rx_next(tsd_range_rx *rx, const uint8_t *data, size_t len, nx_err *err);
 
 /* The delivery ended (done, or nothing more pending): did it return exactly
- * the model's points? */
-int tsd_range_rx_finish(const tsd_range_rx *rx, nx_err *err);
+ * the model's points, and (without full) is the digest the model's? */
+int tsd_range_rx_finish(tsd_range_rx *rx, nx_err *err);
 
 const char *tsd_range_kind_name(tsd_range_kind kind);
 

@@ -3,8 +3,8 @@
 #include "nx_conn.h"
 #include "nx_progress.h"
 #include "nx_stream.h"
-#include "tsd_jsmeta.h"
 #include "nx_sub.h"
+#include "tsd_jsmeta.h"
 #include "tsd_time_consumer.h"
 
 /* Longest wait for one fetch or message: far above any healthy delivery, so
@@ -126,27 +126,57 @@ static int read_ordered(tsd_ctx *ctx, tsd_check *c, nx_progress *p, nx_err *err)
     return rc;
 }
 
+/* One read of the whole stream; *elapsed_ns < 0 when it did not get to the
+ * end (nothing was measured). */
+static int read_once(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, bool full, nx_hist *lat,
+                     int64_t *elapsed_ns, bool *content_differs, nx_err *err)
+{
+    *elapsed_ns = -1;
+    *content_differs = false;
+    tsd_check c;
+    tsd_check_start(&c, load, &ctx->series, full);
+    nx_progress p;
+    nx_progress_start(&p, full ? "checking every byte" : tsd_read_op(m), load->count,
+                      ctx->opts->base.quiet);
+    int64_t t0 = nx_now_ns();
+    int rc = m == TSD_READ_ORDERED ? read_ordered(ctx, &c, &p, err)
+                                   : read_pull(ctx, m == TSD_READ_PULL_ALL, &c, lat, &p, err);
+    if (rc == 0)
+        *elapsed_ns = nx_now_ns() - t0;
+    nx_progress_end(&p);
+    if (rc == 0) {
+        rc = tsd_check_finish(&c, err);
+        *content_differs = c.content_differs;
+    }
+    return rc;
+}
+
 int tsd_read_all(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, nx_hist *lat,
                  int64_t *elapsed_ns, nx_err *err)
 {
+    *elapsed_ns = -1;
     nx_stream_state st;
     if (nx_stream_state_get(ctx->run->js, ctx->stream, &st, err) != 0)
         return -1;
     if (st.msgs != load->count)
         return nx_fail(err, "stream %s holds %llu points, the model expects %llu", ctx->stream,
                        (unsigned long long)st.msgs, (unsigned long long)load->count);
-    tsd_check c;
-    tsd_check_start(&c, load, &ctx->series);
-    nx_progress p;
-    nx_progress_start(&p, tsd_read_op(m), load->count, ctx->opts->base.quiet);
-    int64_t t0 = nx_now_ns();
-    int rc = m == TSD_READ_ORDERED ? read_ordered(ctx, &c, &p, err)
-                                   : read_pull(ctx, m == TSD_READ_PULL_ALL, &c, lat, &p, err);
-    *elapsed_ns = nx_now_ns() - t0;
-    nx_progress_end(&p);
-    if (rc != 0)
-        return nx_fail_wrap(err, "%s: ", tsd_read_op(m));
-    return tsd_check_finish(&c, err);
+    bool differs = false;
+    int rc = read_once(ctx, m, load, false, lat, elapsed_ns, &differs, err);
+    if (rc == 0 || !differs)
+        return rc != 0 ? nx_fail_wrap(err, "%s: ", tsd_read_op(m)) : 0;
+    /* Only the digest differed: read again, comparing every byte, to name
+     * the first point that differs. */
+    nx_err first = *err;
+    int64_t ignored;
+    bool again;
+    if (read_once(ctx, m, load, true, NULL, &ignored, &again, err) != 0)
+        return nx_fail_wrap(err,
+                            "%s: the read differs from the model (digest); a second read "
+                            "checking every byte: ",
+                            tsd_read_op(m));
+    return nx_fail(err, "%s: %s, but a second read checking every byte found no difference",
+                   tsd_read_op(m), first.msg);
 }
 
 /* After a failed range query, says whether the point the model expected
@@ -178,11 +208,11 @@ static void explain_range_failure(tsd_ctx *ctx, const tsd_range *q, const tsd_ge
                      (unsigned long long)i, (double)(q->start_ns - stored) / 1e6);
 }
 
-int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_t *skipped,
-                   int64_t *elapsed_ns, nx_err *err)
+static int query_once(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, bool full,
+                      tsd_range_rx *rx, int64_t *elapsed_ns, nx_err *err)
 {
-    tsd_range_rx rx;
-    tsd_range_rx_start(&rx, q, gen);
+    *elapsed_ns = -1;
+    tsd_range_rx_start(rx, q, gen, full);
     tsd_time_consumer tc;
     int64_t t0 = nx_now_ns();
     if (tsd_time_consumer_open(&tc, ctx->run->nc, ctx->stream, ctx->series.subject[q->series],
@@ -191,32 +221,49 @@ int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_
     int rc = 0;
     /* Every planned range has a point at or after its start, so a query
      * always receives at least one message. */
-    while (rc == 0 && !rx.done) {
+    while (rc == 0 && !rx->done) {
         natsMsg *m = NULL;
         natsStatus s = natsSubscription_NextMsg(&m, tc.sub, READ_TIMEOUT_MS);
         if (s != NATS_OK) {
             rc = nx_nats_fail(err, s, 0, "range query on series %u after %llu points", q->series,
-                              (unsigned long long)rx.got);
+                              (unsigned long long)rx->got);
             break;
         }
         uint64_t seq = 0, pending = 0;
         if (!tsd_jsmeta_parse(natsMsg_GetReply(m), &seq, &pending))
             rc = nx_fail(err, "range query: a message without JetStream metadata");
         if (rc == 0)
-            rc = tsd_range_rx_next(&rx, (const uint8_t *)natsMsg_GetData(m),
+            rc = tsd_range_rx_next(rx, (const uint8_t *)natsMsg_GetData(m),
                                    (size_t)natsMsg_GetDataLength(m), err);
-        if (rc == 0 && !rx.done)
+        if (rc == 0 && !rx->done)
             rc = tsd_time_consumer_delivered(&tc, ctx->run->nc, m, err);
         natsMsg_Destroy(m);
-        if (rc == 0 && !rx.done && pending == 0) {
-            rc = tsd_range_rx_finish(&rx, err);
+        if (pending == 0)
             break;
-        }
     }
-    *elapsed_ns = nx_now_ns() - t0;
-    if (rc != 0)
-        explain_range_failure(ctx, q, gen, &rx, err);
+    if (rc == 0)
+        *elapsed_ns = nx_now_ns() - t0;
+    if (rc == 0)
+        rc = tsd_range_rx_finish(rx, err);
+    if (rc != 0 && !rx->content_differs)
+        explain_range_failure(ctx, q, gen, rx, err);
     tsd_time_consumer_close(&tc, ctx->run->nc);
-    *skipped = rx.skipped;
     return rc;
+}
+
+int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_t *skipped,
+                   int64_t *elapsed_ns, nx_err *err)
+{
+    tsd_range_rx rx;
+    int rc = query_once(ctx, q, gen, false, &rx, elapsed_ns, err);
+    *skipped = rx.skipped;
+    if (rc == 0 || !rx.content_differs)
+        return rc;
+    nx_err first = *err;
+    int64_t ignored;
+    if (query_once(ctx, q, gen, true, &rx, &ignored, err) != 0)
+        return nx_fail_wrap(err, "the query's points differ from the model (digest); the same "
+                                 "query checking every byte: ");
+    return nx_fail(err, "%s, but the same query checking every byte found no difference",
+                   first.msg);
 }

@@ -21,14 +21,19 @@ typedef enum {
 const char *tsd_read_op(tsd_read_method m);
 
 /* Checks that the stream holds exactly load->count messages, then reads them
- * all with a new consumer, checking each against load. lat gets one sample
- * per pull fetch (may be NULL). */
+ * all with a new consumer, checking each against load (tsd_check: cheap
+ * checks and a digest while timed, a second read comparing every byte when
+ * the digest differs). lat gets one sample per pull fetch (may be NULL).
+ * *elapsed_ns is the timed read, or < 0 when it did not complete; a check
+ * that fails after a complete read leaves it set. */
 int tsd_read_all(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, nx_hist *lat,
                  int64_t *elapsed_ns, nx_err *err);
 
 /* One range query: an ephemeral consumer on q's series from q->start_ns,
  * stopped at the first point past q->end_ns (or when nothing is pending),
- * checked against the model. *skipped = points delivered before the start. */
+ * checked against the model like a full read (digest while timed, every
+ * byte again when it differs). *skipped = points delivered before the
+ * start; *elapsed_ns as for tsd_read_all. */
 int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_t *skipped,
                    int64_t *elapsed_ns, nx_err *err);
 

@@ -38,15 +38,36 @@ int tsd_reads_run(tsd_ctx *ctx, const tsd_load *load, nx_err *err)
         nx_hist *lat = nx_hist_new();
         if (lat == NULL)
             return nx_fail(err, "out of memory");
-        int64_t elapsed = 0;
+        int64_t elapsed = -1;
         int rc = tsd_read_all(ctx, reads[i].m, load, lat, &elapsed, err);
-        if (rc == 0)
-            rc = tsd_case_add(c, elapsed, nx_hist_count(lat) ? lat : NULL, err);
+        /* A complete read counts, verified or not. */
+        nx_err ignore;
+        if (elapsed >= 0 &&
+            tsd_case_add(c, elapsed, nx_hist_count(lat) ? lat : NULL, rc ? &ignore : err) == 0)
+            tsd_case_checked(c, rc == 0);
+        else if (elapsed >= 0)
+            rc = -1;
         nx_hist_free(lat);
         if (rc != 0)
             return -1;
     }
     return 0;
+}
+
+typedef struct range_query {
+    tsd_ctx *ctx;
+    const tsd_range *q;
+    const tsd_gen *gen;
+    uint64_t skipped; /* points before the start, over every query */
+} range_query;
+
+static int one_query(void *arg, int64_t *elapsed_ns, nx_err *err)
+{
+    range_query *rq = arg;
+    uint64_t skipped = 0;
+    int rc = tsd_read_range(rq->ctx, rq->q, rq->gen, &skipped, elapsed_ns, err);
+    rq->skipped += skipped;
+    return rc;
 }
 
 /* One repeat of query q: range_queries queries, the sample being their
@@ -63,31 +84,15 @@ static int query_repeat(tsd_ctx *ctx, const tsd_range_set *rs, tsd_rq q, const t
     if (c == NULL)
         return -1;
     long n = ctx->opts->range_queries;
-    double *secs = calloc((size_t)n, sizeof *secs);
-    nx_hist *lat = nx_hist_new();
-    int rc = secs && lat ? 0 : nx_fail(err, "out of memory");
-    uint64_t skipped_total = 0;
-    for (long i = 0; i < n && rc == 0; i++) {
-        uint64_t skipped = 0;
-        int64_t ns = 0;
-        rc = tsd_read_range(ctx, &query, gen, &skipped, &ns, err);
-        secs[i] = (double)ns;
-        nx_hist_record(lat, ns);
-        skipped_total += skipped;
-    }
-    if (rc == 0) {
-        double median_ns = nx_median(secs, (size_t)n);
-        rc = tsd_case_add(c, (int64_t)median_ns, lat, err);
-        snprintf(c->note, sizeof c->note,
-                 "ephemeral push consumer (ack all, max-ack-pending %d) on %s from opt_start_time, "
-                 "stopped at the first point past the end; series %u of %u; %ld queries per "
-                 "repeat, seconds = median query; %.1f "
-                 "points before the start delivered and skipped per query",
-                 TSD_TIME_CONSUMER_WINDOW, ctx->series.subject[query.series], query.series,
-                 gen->series, n, (double)skipped_total / (double)n);
-    }
-    free(secs);
-    nx_hist_free(lat);
+    range_query rq = {ctx, &query, gen, 0};
+    int rc = tsd_case_add_queries(c, n, one_query, &rq, err);
+    snprintf(c->note, sizeof c->note,
+             "ephemeral push consumer (ack all, max-ack-pending %d) on %s from opt_start_time, "
+             "stopped at the first point past the end; series %u of %u; %ld queries per "
+             "repeat, seconds = median query; %.1f "
+             "points before the start delivered and skipped per query",
+             TSD_TIME_CONSUMER_WINDOW, ctx->series.subject[query.series], query.series, gen->series,
+             n, (double)rq.skipped / (double)n);
     return rc;
 }
 
@@ -123,9 +128,7 @@ static int grow(tsd_ctx *ctx, tsd_load *load, tsd_clock *clock, tsd_probes *prob
 int tsd_ranges_run(tsd_ctx *ctx, nx_err *err)
 {
     const tsd_opts *o = ctx->opts;
-    tsd_gen gen = {.seed = tsd_ctx_case_seed(ctx),
-                   .series = (uint32_t)o->series,
-                   .data_len = (size_t)o->base.payload};
+    tsd_gen gen = tsd_ctx_gen(ctx);
     tsd_range_set rs;
     if (tsd_range_set_plan(&rs, &gen, (uint64_t)o->base.count, (uint64_t)o->range_points, err) !=
             0 ||

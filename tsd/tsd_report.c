@@ -43,7 +43,6 @@ tsd_case *tsd_report_case(tsd_report *r, const char *op, const char *name, const
     c->store = store;
     c->count = count;
     c->replicas = 1;
-    c->verified = true;
     c->seconds = calloc(r->max_samples, sizeof *c->seconds);
     c->cpu_self = calloc(r->max_samples, sizeof *c->cpu_self);
     c->cpu_servers = calloc(r->max_samples, sizeof *c->cpu_servers);
@@ -72,6 +71,47 @@ int tsd_case_add(tsd_case *c, int64_t elapsed_ns, const nx_hist *hist, nx_err *e
     if (hist)
         nx_hist_merge(c->lat, hist);
     return 0;
+}
+
+void tsd_case_checked(tsd_case *c, bool passed)
+{
+    if (c->nsamples == 0)
+        return;
+    if (passed)
+        c->nchecked++;
+    c->verified = c->nchecked == c->nsamples;
+}
+
+int tsd_case_add_queries(tsd_case *c, long queries, tsd_query_fn query, void *arg, nx_err *err)
+{
+    double *ns = calloc((size_t)queries, sizeof *ns);
+    nx_hist *lat = nx_hist_new();
+    if (ns == NULL || lat == NULL) {
+        free(ns);
+        nx_hist_free(lat);
+        return nx_fail(err, "out of memory");
+    }
+    size_t timed = 0;
+    int rc = 0;
+    for (long i = 0; i < queries && rc == 0; i++) {
+        int64_t e = -1;
+        rc = query(arg, &e, err);
+        if (e >= 0) {
+            ns[timed++] = (double)e;
+            nx_hist_record(lat, e);
+        }
+    }
+    if (timed > 0) {
+        /* A failed query's message is the one to keep. */
+        nx_err ignore;
+        if (tsd_case_add(c, (int64_t)nx_median(ns, timed), lat, rc == 0 ? err : &ignore) == 0)
+            tsd_case_checked(c, rc == 0);
+        else
+            rc = -1;
+    }
+    free(ns);
+    nx_hist_free(lat);
+    return rc;
 }
 
 void tsd_case_add_cpu(tsd_case *c, double self_s, double servers_s)

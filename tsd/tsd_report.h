@@ -28,7 +28,10 @@ typedef struct tsd_case {
      * when unknown). */
     double *cpu_self, *cpu_servers;
     char note[256];
-    bool verified; /* every repeat passed its checks */
+    /* Every sample passed its checks (tsd_case_checked); false until then,
+     * so a case measured but not checked is written verified=no. */
+    bool verified;
+    size_t nchecked; /* samples that passed */
 } tsd_case;
 
 typedef struct tsd_report {
@@ -44,8 +47,20 @@ void tsd_report_free(tsd_report *r);
 tsd_case *tsd_report_case(tsd_report *r, const char *op, const char *name, const char *store,
                           uint64_t count, nx_err *err);
 
-/* One repeat's result. hist may be NULL (nothing per-operation to time). */
+/* One repeat's result, not yet checked. hist may be NULL (nothing
+ * per-operation to time). */
 int tsd_case_add(tsd_case *c, int64_t elapsed_ns, const nx_hist *hist, nx_err *err);
+
+/* The outcome of the last sample's checks. */
+void tsd_case_checked(tsd_case *c, bool passed);
+
+/* One repeat of a query case: `queries` calls of query, each timing one
+ * query into *elapsed_ns (< 0: nothing measured) and checking it. The
+ * sample is the median query and every query's time goes to the histogram;
+ * it is added, checked only when every query passed, whenever one query
+ * got through. Stops at the first failure and returns it. */
+typedef int (*tsd_query_fn)(void *arg, int64_t *elapsed_ns, nx_err *err);
+int tsd_case_add_queries(tsd_case *c, long queries, tsd_query_fn query, void *arg, nx_err *err);
 
 /* CPU used during the last sample added (servers_s < 0 when unknown). */
 void tsd_case_add_cpu(tsd_case *c, double self_s, double servers_s);

@@ -24,6 +24,7 @@
 #include "tsd_crash.h"
 #include "tsd_ctx.h"
 #include "tsd_publish.h"
+#include "tsd_sqlite_db.h"
 #include "tsd_tally.h"
 
 #define MIN_COMMITTED 1000
@@ -35,12 +36,8 @@
  * the transaction about to begin. */
 #define BEGIN_BIT (1ULL << 63)
 
-static const char *const schema =
-    "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=NORMAL;"
-    "CREATE TABLE points(seq INTEGER PRIMARY KEY, subject TEXT NOT NULL, time INTEGER NOT NULL, "
-    "payload BLOB NOT NULL);"
-    "CREATE INDEX points_by_subject_time ON points(subject, time);";
+static const char *const schema = "PRAGMA journal_mode=WAL;"
+                                  "PRAGMA synchronous=NORMAL;" TSD_SQLITE_SCHEMA;
 
 static uint64_t next_rng(uint64_t *state)
 {
@@ -58,9 +55,7 @@ static void child_insert(tsd_ctx *ctx, const char *path, const tsd_gen *gen, uin
     sqlite3 *db = NULL;
     sqlite3_stmt *ins = NULL;
     if (sqlite3_open(path, &db) != SQLITE_OK || sqlite3_exec(db, schema, NULL, NULL, NULL) != 0 ||
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO points(seq, subject, time, payload) VALUES(?1,?2,?3,?4)",
-                           -1, &ins, NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(db, TSD_SQLITE_INSERT, -1, &ins, NULL) != SQLITE_OK)
         _exit(3);
     tsd_load load = {.gen = *gen, .count = ROUND_CAP, .seq_base = 1};
     tsd_clock clock = {0};

@@ -8,6 +8,7 @@
 
 #include "nx_point.h"
 #include "tsd_check.h"
+#include "tsd_digest.h"
 #include "tsd_point.h"
 #include "tsd_series.h"
 
@@ -162,7 +163,7 @@ static void stream_check_accepts_the_model(void **state)
     fake_stream f;
     fake_init(&f);
     tsd_check c;
-    tsd_check_start(&c, &f.load, &f.series);
+    tsd_check_start(&c, &f.load, &f.series, false);
     nx_err err = {{0}};
     for (uint64_t k = 0; k < 20; k++)
         assert_int_equal(feed(&c, &f, 3 + k, 4 + k, 100 + 2 * (int64_t)k, &err), 0);
@@ -181,29 +182,89 @@ static void stream_check_catches_gaps_order_time_and_subjects(void **state)
     tsd_check c;
     nx_err err = {{0}};
 
-    tsd_check_start(&c, &f.load, &f.series);
+    tsd_check_start(&c, &f.load, &f.series, false);
     assert_int_equal(feed(&c, &f, 4, 5, 100, &err), -1); /* point 3 missing */
     assert_non_null(strstr(err.msg, "stream sequence 5, expected 4"));
 
-    tsd_check_start(&c, &f.load, &f.series);
+    tsd_check_start(&c, &f.load, &f.series, false);
     assert_int_equal(feed(&c, &f, 3, 4, 150, &err), 0);
     assert_int_equal(feed(&c, &f, 4, 5, 150, &err), -1);
     assert_non_null(strstr(err.msg, "does not increase"));
 
-    tsd_check_start(&c, &f.load, &f.series);
+    tsd_check_start(&c, &f.load, &f.series, false);
     assert_int_equal(feed(&c, &f, 3, 4, 99, &err), -1);
     assert_non_null(strstr(err.msg, "outside the write window"));
 
-    tsd_check_start(&c, &f.load, &f.series);
+    tsd_check_start(&c, &f.load, &f.series, false);
     size_t n = tsd_point_build(&gen, 3, 120, f.buf, sizeof f.buf);
     assert_int_equal(tsd_check_next(&c, 4, f.series.subject[0], f.buf, n, &err), -1);
     assert_non_null(strstr(err.msg, "has subject n.dev0.temp, expected n.dev3.temp"));
 
-    tsd_check_start(&c, &f.load, &f.series);
+    tsd_check_start(&c, &f.load, &f.series, false);
     assert_int_equal(feed(&c, &f, 3, 4, 120, &err), 0);
     assert_int_equal(tsd_check_finish(&c, &err), -1);
     assert_string_equal(err.msg, "read 1 points, expected 20");
     tsd_series_free(&f.series);
+}
+
+static void stream_check_digest_catches_content(void **state)
+{
+    (void)state;
+    fake_stream f;
+    fake_init(&f);
+    for (int full = 0; full < 2; full++) {
+        tsd_check c;
+        tsd_check_start(&c, &f.load, &f.series, full);
+        nx_err err = {{0}};
+        int rc = 0;
+        for (uint64_t k = 0; k < 20 && rc == 0; k++) {
+            uint64_t g = 3 + k;
+            size_t n = tsd_point_build(&gen, g, 100 + 2 * (int64_t)k, f.buf, sizeof f.buf);
+            if (k == 7)
+                f.buf[n - 3] ^= 1; /* a filler byte: past every cheap check */
+            rc =
+                tsd_check_next(&c, 4 + k, f.series.subject[tsd_series_of(&gen, g)], f.buf, n, &err);
+        }
+        if (!full) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(tsd_check_finish(&c, &err), -1);
+            assert_true(c.content_differs);
+            assert_non_null(strstr(err.msg, "differ from the model's (digest"));
+        } else {
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(err.msg, "stream sequence 11: point 3/1: data bytes"));
+        }
+    }
+    tsd_series_free(&f.series);
+}
+
+static void hash_depends_on_every_byte_and_its_place(void **state)
+{
+    (void)state;
+    uint8_t a[200], b[200];
+    for (size_t i = 0; i < sizeof a; i++)
+        a[i] = (uint8_t)(i * 31 + 7);
+    for (size_t n = 0; n <= sizeof a; n += 13) {
+        uint64_t h = tsd_hash_bytes(a, n);
+        for (size_t i = 0; i < n; i++) {
+            memcpy(b, a, n);
+            b[i] ^= 0x80;
+            assert_true(tsd_hash_bytes(b, n) != h);
+        }
+        if (n >= 2) {
+            memcpy(b, a, n);
+            b[0] = a[1];
+            b[1] = a[0];
+            if (a[0] != a[1])
+                assert_true(tsd_hash_bytes(b, n) != h);
+        }
+    }
+    /* the digest depends on the order of the points */
+    for (size_t i = 0; i < sizeof b; i++)
+        b[i] = (uint8_t)(i * 17 + 3);
+    uint64_t x = tsd_digest_add(tsd_digest_add(TSD_DIGEST_EMPTY, a, 40), b, 40);
+    uint64_t y = tsd_digest_add(tsd_digest_add(TSD_DIGEST_EMPTY, b, 40), a, 40);
+    assert_true(x != y);
 }
 
 static void series_subjects_take_a_scope(void **state)
@@ -232,6 +293,8 @@ int main(void)
         cmocka_unit_test(clock_steps_by_two_at_least),
         cmocka_unit_test(stream_check_accepts_the_model),
         cmocka_unit_test(stream_check_catches_gaps_order_time_and_subjects),
+        cmocka_unit_test(stream_check_digest_catches_content),
+        cmocka_unit_test(hash_depends_on_every_byte_and_its_place),
         cmocka_unit_test(series_subjects_take_a_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

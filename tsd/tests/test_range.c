@@ -124,22 +124,24 @@ static void receiver_accepts_exact_deliveries(void **state)
 
     /* middle: a few points before the start are skipped, stops past the end */
     plan(&r, TSD_RANGE_MIDDLE, 100, 10);
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 42, 99, &err), 0);
     assert_true(rx.done);
     assert_int_equal(rx.got, 10);
     assert_int_equal(rx.skipped, 3);
+    assert_int_equal(tsd_range_rx_finish(&rx, &err), 0);
 
     /* empty: the first delivery is already past the end */
     plan(&r, TSD_RANGE_EMPTY, 100, 0);
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 50, 99, &err), 0);
     assert_true(rx.done);
     assert_int_equal(rx.got, 0);
+    assert_int_equal(tsd_range_rx_finish(&rx, &err), 0);
 
     /* whole: ends when nothing is pending, not at a point past the end */
     plan(&r, TSD_RANGE_WHOLE, 100, 0);
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 0, 99, &err), 0);
     assert_false(rx.done);
     assert_int_equal(tsd_range_rx_finish(&rx, &err), 0);
@@ -154,13 +156,13 @@ static void receiver_catches_wrong_deliveries(void **state)
     plan(&r, TSD_RANGE_MIDDLE, 100, 10);
 
     /* a point of the range missing */
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 45, 47, &err), 0);
     assert_int_equal(deliver(&rx, 49, 60, &err), -1);
-    assert_non_null(strstr(err.msg, "returned point 49, the model expects 48"));
+    assert_non_null(strstr(err.msg, "point 49 was delivered after point 47"));
 
     /* the delivery stops early */
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 45, 50, &err), 0);
     assert_int_equal(tsd_range_rx_finish(&rx, &err), -1);
     assert_non_null(strstr(err.msg, "returned 6 points, the model expects 10"));
@@ -168,33 +170,67 @@ static void receiver_catches_wrong_deliveries(void **state)
     /* a model that expects one point more than the range holds */
     tsd_range wider = r;
     wider.last++;
-    tsd_range_rx_start(&rx, &wider, &gen);
-    assert_int_equal(deliver(&rx, 45, 99, &err), -1);
+    tsd_range_rx_start(&rx, &wider, &gen, false);
+    assert_int_equal(deliver(&rx, 45, 99, &err), 0);
+    assert_int_equal(tsd_range_rx_finish(&rx, &err), -1);
     assert_non_null(strstr(err.msg, "returned 10 points, the model expects 11"));
 
     /* a point of another series */
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     uint8_t buf[64];
     size_t n = tsd_point_build(&gen, tsd_global(&gen, 1, 46), 0, buf, sizeof buf);
     assert_int_equal(tsd_range_rx_next(&rx, buf, n, &err), -1);
     assert_non_null(strstr(err.msg, "of another series"));
 
     /* the consumer starts too late: the first point is missing */
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 46, 99, &err), -1);
     assert_non_null(strstr(err.msg, "the model expects 45"));
 
     /* whole range without its last point */
     plan(&r, TSD_RANGE_WHOLE, 100, 0);
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 0, 98, &err), 0);
     assert_int_equal(tsd_range_rx_finish(&rx, &err), -1);
 
     /* empty range that returns a point */
     plan(&r, TSD_RANGE_EMPTY, 100, 0);
     r.start_ns -= 1;
-    tsd_range_rx_start(&rx, &r, &gen);
+    tsd_range_rx_start(&rx, &r, &gen, false);
     assert_int_equal(deliver(&rx, 49, 99, &err), -1);
+}
+
+/* Delivers series 2's points 42.. with one filler byte of point 46 flipped:
+ * the cheap checks pass, the digest catches it, the full pass names it. */
+static int deliver_corrupted(tsd_range_rx *rx, nx_err *err)
+{
+    uint8_t buf[64];
+    int rc = 0;
+    for (uint64_t i = 42; i <= 99 && !rx->done && rc == 0; i++) {
+        uint64_t g = tsd_global(&gen, 2, i);
+        size_t n = tsd_point_build(&gen, g, time_of(g), buf, sizeof buf);
+        if (i == 46)
+            buf[n - 1] ^= 0x40;
+        rc = tsd_range_rx_next(rx, buf, n, err);
+    }
+    return rc == 0 ? tsd_range_rx_finish(rx, err) : rc;
+}
+
+static void receiver_digest_catches_content(void **state)
+{
+    (void)state;
+    tsd_range r;
+    tsd_range_rx rx;
+    nx_err err = {{0}};
+    plan(&r, TSD_RANGE_MIDDLE, 100, 10);
+    tsd_range_rx_start(&rx, &r, &gen, false);
+    assert_int_equal(deliver_corrupted(&rx, &err), -1);
+    assert_true(rx.content_differs);
+    assert_non_null(strstr(err.msg, "differ from the model's (digest)"));
+    tsd_range_rx_start(&rx, &r, &gen, true);
+    assert_int_equal(deliver_corrupted(&rx, &err), -1);
+    assert_false(rx.content_differs);
+    assert_non_null(strstr(err.msg, "point 2/46: data bytes"));
 }
 
 static void range_set_shares_points_between_sizes(void **state)
@@ -234,6 +270,7 @@ int main(void)
         cmocka_unit_test(plans_refuse_impossible_ranges),
         cmocka_unit_test(receiver_accepts_exact_deliveries),
         cmocka_unit_test(receiver_catches_wrong_deliveries),
+        cmocka_unit_test(receiver_digest_catches_content),
         cmocka_unit_test(range_set_shares_points_between_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
