@@ -25,8 +25,9 @@ static size_t list_cases(const tsd_opts *o, insert_case *out, size_t cap)
     size_t k = 0;
     out[k++] = (insert_case){"core_publish_stored",
                              "core publish, timed until stored",
-                             "fire-and-forget publishes on one connection; the clock stops when "
-                             "the stream holds every point",
+                             "core publishes on one connection, the last point with js_Publish; "
+                             "the clock stops at its ack (every earlier point stored by then), "
+                             "the stream's count checked afterwards",
                              {.method = TSD_PUB_CORE},
                              n};
     out[k++] = (insert_case){"js_publish_plain",

@@ -87,6 +87,20 @@ static void report(const tsd_ctx *ctx, double build_ns, int64_t started_ns)
     fflush(stdout);
 }
 
+/* A point larger than the server's max_payload could never be published:
+ * bad usage against this server, found once connected. */
+static int payload_fits(const nx_run *run, const tsd_opts *o, nx_err *err)
+{
+    tsd_gen gen = {.series = 1, .data_len = (size_t)o->base.payload};
+    int64_t max = natsConnection_GetMaxPayload(run->nc);
+    if ((int64_t)tsd_point_size(&gen) > max)
+        return nx_fail(err,
+                       "--payload %ld: a point is %zu bytes, more than the server's max_payload "
+                       "of %lld bytes",
+                       o->base.payload, tsd_point_size(&gen), (long long)max);
+    return 0;
+}
+
 static bool wants_failover(const tsd_ctx *ctx)
 {
     return ctx->opts->failover_count > 0 && ctx->opts->base.replicas == 3 &&
@@ -138,6 +152,9 @@ int main(int argc, char **argv)
     tsd_crash_result crash = {0};
     int rc = nx_run_open(&run, "tsd", &opts.base, &err);
     bool opened = rc == 0;
+    bool usage = rc == 0 && payload_fits(&run, &opts, &err) != 0;
+    if (usage)
+        rc = -1;
     if (rc == 0)
         rc = nx_watchdog_start("tsd", &err);
     if (rc == 0)
@@ -157,8 +174,16 @@ int main(int argc, char **argv)
         rc = tsd_crash_run(&ctx[0], &crash, &err);
     if (rc == 0 && plan.npasses == 2)
         tsd_replicas_annotate(&ctx[1].report, &ctx[0].report);
-    for (int p = 0; rc == 0 && p < plan.npasses; p++)
-        rc = tsd_report_write(&ctx[p].report, run.results, (size_t)opts.base.payload, &err);
+    /* Rows are written even when the run failed: a case whose check failed
+     * is there with verified=no, after the cases measured before it. */
+    for (int p = 0; p < plan.npasses; p++) {
+        nx_err ignore;
+        if (ctx[p].run != NULL &&
+            tsd_report_write(&ctx[p].report, run.results, (size_t)opts.base.payload,
+                             rc == 0 ? &err : &ignore) != 0 &&
+            rc == 0)
+            rc = -1;
+    }
     if (rc == 0) {
         for (int p = 0; p < plan.npasses; p++)
             report(&ctx[p], build_ns[p], started);
@@ -172,7 +197,7 @@ int main(int argc, char **argv)
     /* A server that died under the run is the cause; say that. */
     nx_watchdog_stop(rc != 0 ? &err : NULL);
     if (rc != 0)
-        fprintf(stderr, "tsd: %s\n", err.msg);
+        fprintf(stderr, usage ? "%s\n" : "tsd: %s\n", err.msg);
 
     for (int p = 0; p < TSD_PASSES_MAX; p++) {
         tsd_report_free(&ctx[p].report);
@@ -181,5 +206,5 @@ int main(int argc, char **argv)
     if (opened)
         nx_run_close(&run);
     nats_Close();
-    return rc == 0 ? 0 : 1;
+    return rc == 0 ? 0 : usage ? NX_EXIT_USAGE : 1;
 }

@@ -1,6 +1,7 @@
 /* The ways tsd writes points into the stream, each timed from the first
- * publish until every point is acknowledged (or, for core publishes, until
- * the stream holds them all). */
+ * publish until every point is acknowledged (for core publishes, until the
+ * ack of a last js_Publish on the same connection, which comes after every
+ * earlier point was stored). */
 #ifndef TSD_PUBLISH_H
 #define TSD_PUBLISH_H
 

@@ -2,14 +2,19 @@
  * AckHandler every ack is checked (stream sequence, errors) and timed from
  * its publish; without one the library drops acks unread, errors included,
  * and only the read-back afterwards can tell whether all points arrived. */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nx_conn.h"
 #include "nx_progress.h"
+#include "nx_wait.h"
 #include "tsd_publish.h"
 
+/* On the heap, as its ring: the library calls on_ack from its own thread. */
 typedef struct ack_state {
+    atomic_int in_handler; /* on_ack running: wait before freeing */
     uint64_t seq_base;
     uint64_t acks;
     uint64_t next_seq; /* acks come in publish order on one connection */
@@ -24,6 +29,7 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 {
     (void)js;
     ack_state *st = closure;
+    atomic_fetch_add(&st->in_handler, 1);
     int64_t now = nx_now_ns();
     uint64_t g = 0;
     bool known = tsd_point_index((const uint8_t *)natsMsg_GetData(msg),
@@ -48,6 +54,34 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
         nx_hist_record(st->lat, now - st->sent_ns[g & st->ring_mask]);
     st->next_seq++;
     natsMsg_Destroy(msg);
+    atomic_fetch_sub(&st->in_handler, 1);
+}
+
+static bool handler_idle(void *arg)
+{
+    return atomic_load(&((ack_state *)arg)->in_handler) == 0;
+}
+
+/* Acks still pending (a wait that timed out) are taken back, so one that
+ * arrives later finds nothing to call, and a handler already running is
+ * waited for: after this no handler touches st. Returns how many were taken
+ * back. */
+static int quiesce(jsCtx *js, ack_state *st)
+{
+    natsMsgList pending = {0};
+    int taken = 0;
+    if (js_PublishAsyncGetPendingList(&pending, js) == NATS_OK) {
+        taken = pending.Count;
+        natsMsgList_Destroy(&pending);
+    }
+    nx_poll_until(handler_idle, st, 1, 10000);
+    return taken;
+}
+
+static void free_state(ack_state *st)
+{
+    free(st->sent_ns);
+    free(st);
 }
 
 static uint64_t ring_size(long window)
@@ -64,13 +98,16 @@ int tsd_publish_async(tsd_ctx *ctx, const tsd_pub *how, tsd_writer *w, natsConne
                       nx_hist *lat, int64_t *elapsed_ns, nx_err *err)
 {
     const tsd_load *l = w->load;
-    ack_state st = {.seq_base = l->seq_base, .lat = lat};
-    st.next_seq = l->first_g + l->seq_base;
+    ack_state *st = calloc(1, sizeof *st);
     uint64_t ring = ring_size(how->window);
-    st.ring_mask = ring - 1;
-    st.sent_ns = calloc(ring, sizeof *st.sent_ns);
-    if (st.sent_ns == NULL)
+    if (st == NULL || (st->sent_ns = calloc(ring, sizeof *st->sent_ns)) == NULL) {
+        free(st);
         return nx_fail(err, "out of memory");
+    }
+    st->seq_base = l->seq_base;
+    st->lat = lat;
+    st->next_seq = l->first_g + l->seq_base;
+    st->ring_mask = ring - 1;
 
     jsOptions jo;
     jsOptions_Init(&jo);
@@ -81,12 +118,12 @@ int tsd_publish_async(tsd_ctx *ctx, const tsd_pub *how, tsd_writer *w, natsConne
     jo.PublishAsync.StallWait = 60000;
     if (how->ack_handler) {
         jo.PublishAsync.AckHandler = on_ack;
-        jo.PublishAsync.AckHandlerClosure = &st;
+        jo.PublishAsync.AckHandlerClosure = st;
     }
     jsCtx *js = NULL;
     natsStatus s = natsConnection_JetStream(&js, nc, &jo);
     if (s != NATS_OK) {
-        free(st.sent_ns);
+        free_state(st);
         return nx_nats_fail(err, s, 0, "creating the async JetStream context");
     }
 
@@ -98,7 +135,7 @@ int tsd_publish_async(tsd_ctx *ctx, const tsd_pub *how, tsd_writer *w, natsConne
     for (uint64_t k = 0; k < l->count && rc == 0; k++) {
         uint64_t g = l->first_g + k;
         const char *subject = tsd_writer_point(w, g);
-        st.sent_ns[g & st.ring_mask] = nx_now_ns();
+        st->sent_ns[g & st->ring_mask] = nx_now_ns();
         s = js_PublishAsync(js, subject, w->buf, (int)w->len, NULL);
         if (s != NATS_OK)
             rc = nx_nats_fail(err, s, 0, "js_PublishAsync of point %llu (window %ld)",
@@ -111,15 +148,18 @@ int tsd_publish_async(tsd_ctx *ctx, const tsd_pub *how, tsd_writer *w, natsConne
     s = js_PublishAsyncComplete(js, &po);
     *elapsed_ns = nx_now_ns() - t0;
     nx_progress_end(&p);
+    int taken = quiesce(js, st);
     if (rc == 0 && s != NATS_OK)
-        rc = nx_nats_fail(err, s, 0, "waiting for the acks of %llu async publishes",
-                          (unsigned long long)l->count);
-    if (rc == 0 && st.failed)
-        rc = nx_fail(err, "%s", st.err.msg);
-    if (rc == 0 && how->ack_handler && st.acks != l->count)
-        rc = nx_fail(err, "%llu acks for %llu async publishes", (unsigned long long)st.acks,
+        rc = nx_nats_fail(err, s, 0,
+                          "waiting for the acks of %llu async publishes (%d still "
+                          "pending, taken back)",
+                          (unsigned long long)l->count, taken);
+    if (rc == 0 && st->failed)
+        rc = nx_fail(err, "%s", st->err.msg);
+    if (rc == 0 && how->ack_handler && st->acks != l->count)
+        rc = nx_fail(err, "%llu acks for %llu async publishes", (unsigned long long)st->acks,
                      (unsigned long long)l->count);
     jsCtx_Destroy(js);
-    free(st.sent_ns);
+    free_state(st);
     return rc;
 }

@@ -46,10 +46,17 @@ double tsd_noise(const tsd_case *a, const tsd_case *b)
     return n;
 }
 
-static bool is_insert(const tsd_case *c)
+/* The cases the ceiling is a yardstick for: JetStream publishes into the
+ * same stream setup (not SQLite, not the retention stream's limit). */
+static bool compares_to_ceiling(const tsd_case *c)
 {
-    return strcmp(c->op, "core_publish_stored") == 0 || strncmp(c->op, "js_publish", 10) == 0 ||
-           strcmp(c->op, "retention_per_subject") == 0 || strcmp(c->op, "sqlite_insert") == 0;
+    return strcmp(c->store, "jetstream") == 0 &&
+           (strcmp(c->op, "core_publish_stored") == 0 || strncmp(c->op, "js_publish", 10) == 0);
+}
+
+bool tsd_case_long_enough(const tsd_case *c)
+{
+    return c != NULL && c->nsamples > 0 && tsd_case_seconds(c) >= TSD_MIN_TIMED_S;
 }
 
 static void latency_cell(char *buf, size_t len, const tsd_case *c, double q)
@@ -78,20 +85,32 @@ void tsd_print_table(FILE *out, const tsd_report *r, const tsd_summary_info *inf
         char p50[16], p99[16], vs[16] = "";
         latency_cell(p50, sizeof p50, c, 0.50);
         latency_cell(p99, sizeof p99, c, 0.99);
-        if (is_insert(c) && ceiling)
+        if (compares_to_ceiling(c) && ceiling)
             snprintf(vs, sizeof vs, "%6.2f", tsd_rate_ratio(c, ceiling));
         fprintf(out, "%-9s  %-21s  %-46.46s  %9llu  %11.0f  %s  %s  %6s\n", c->store, c->op,
                 c->name, (unsigned long long)c->count, tsd_case_rate(c), p50, p99, vs);
     }
 }
 
-static const char *verdict(bool met)
+/* "met", "NOT met", or "n/a" when a case behind it ran too briefly to
+ * judge (*short_s then holds the shortest such time). */
+static const char *verdict(bool met, const tsd_case *a, const tsd_case *b, double *short_s)
 {
-    return met ? "met" : "NOT met";
+    const tsd_case *both[2] = {a, b};
+    bool judged = true;
+    for (int i = 0; i < 2; i++)
+        if (!tsd_case_long_enough(both[i])) {
+            judged = false;
+            double s = both[i] ? tsd_case_seconds(both[i]) : 0;
+            if (*short_s < 0 || s < *short_s)
+                *short_s = s;
+        }
+    return !judged ? "n/a" : met ? "met" : "NOT met";
 }
 
 static void print_targets(FILE *out, const tsd_report *r)
 {
+    double short_s = -1;
     const tsd_case *ceiling = tsd_report_find(r, "core_publish_stored", NULL);
     const tsd_case *best = tsd_best_async(r, true);
     const tsd_case *best_any = tsd_best_async(r, false);
@@ -101,7 +120,8 @@ static void print_targets(FILE *out, const tsd_report *r)
     if (best && ceiling) {
         double ratio = tsd_rate_ratio(best, ceiling);
         fprintf(out, "  best js_PublishAsync window / ceiling: %.2f (%s; target >= %.2f: %s)\n",
-                ratio, best->name, TARGET_ASYNC, verdict(ratio >= TARGET_ASYNC));
+                ratio, best->name, TARGET_ASYNC,
+                verdict(ratio >= TARGET_ASYNC, best, ceiling, &short_s));
     }
     if (best_any && ceiling && best_any != best)
         fprintf(out, "  best async of all variants / ceiling:  %.2f (%s)\n",
@@ -119,8 +139,13 @@ static void print_targets(FILE *out, const tsd_report *r)
             fprintf(out,
                     "  js_publish_sync / bare js_Publish loop: %.3f (target >= 1 within noise, "
                     "here %.0f%%: %s)\n",
-                    ratio, noise * 100, verdict(ratio >= 1 - noise));
+                    ratio, noise * 100, verdict(ratio >= 1 - noise, sync, plain, &short_s));
     }
+    if (short_s >= 0)
+        fprintf(out,
+                "  n/a: a case behind that verdict was timed for %.2f s, under %.1f s: too short "
+                "to judge (a --quick-sized run; raise --count and --sync-count)\n",
+                short_s, TSD_MIN_TIMED_S);
 }
 
 static void print_ratios(FILE *out, const tsd_report *r)
@@ -221,9 +246,11 @@ static void cpu_cell(char *buf, size_t len, double us)
         snprintf(buf, len, "%13.2f", us);
 }
 
-/* The most a case could reach if client and server shared the machine's
- * cores perfectly: cores / (CPU per point), relative to the ceiling. Below
- * 0.8 the async target cannot be met on this machine, whatever the window. */
+/* What a case could reach if client and server shared the machine's cores
+ * perfectly: cores / (CPU per point), relative to the ceiling. Below 0.8
+ * the async target cannot be met on this machine, whatever the window.
+ * Above 1 it says only that CPU is not what holds the case below the
+ * ceiling, so it is printed as ">=1", never as a figure. */
 static double cpu_cap(const tsd_case *c, const tsd_case *ceiling, int cores)
 {
     double self = tsd_case_cpu_us(c, false), server = tsd_case_cpu_us(c, true);
@@ -237,29 +264,48 @@ static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_
 {
     const tsd_case *ceiling = tsd_report_find(r, "core_publish_stored", NULL);
     fprintf(out,
-            "\nWhere the publish time goes (per point, medians; server CPU from /proc of the "
-            "spawned servers; cap = %d cores / (client + server CPU), x ceiling):\n",
+            "\nWhere the publish time goes (per point, medians; CPU from the CPU-time clocks of "
+            "this process and the spawned servers; cap = %d cores / (client + server CPU), x "
+            "ceiling):\n",
             info->cores);
     fprintf(out, "  %-46s %8s %13s %13s %6s\n", "case", "wall us", "client CPU us", "server CPU us",
             "cap");
+    bool brief = false, above = false;
     for (size_t i = 0; i < r->ncases; i++) {
         const tsd_case *c = &r->cases[i];
-        if (c->nsamples == 0 || c->count == 0 ||
+        if (c->nsamples == 0 || c->count == 0 || strcmp(c->store, "jetstream") != 0 ||
             !(strcmp(c->op, "core_publish_stored") == 0 || strcmp(c->op, ASYNC_OP) == 0 ||
               strcmp(c->op, "js_publish_sync") == 0))
             continue;
-        char self[24], server[24], cap[16] = "-";
+        char wall[16], self[24], server[24], cap[16] = "-";
+        if (!tsd_case_long_enough(c) || !tsd_case_long_enough(ceiling)) {
+            brief = true;
+            fprintf(out, "  %-46.46s %8s %13s %13s %6s\n", c->name, "n/a", "n/a", "n/a", "n/a");
+            continue;
+        }
+        snprintf(wall, sizeof wall, "%8.2f", tsd_case_seconds(c) * 1e6 / (double)c->count);
         cpu_cell(self, sizeof self, tsd_case_cpu_us(c, false));
         cpu_cell(server, sizeof server, tsd_case_cpu_us(c, true));
         double k = strcmp(c->op, ASYNC_OP) == 0 ? cpu_cap(c, ceiling, info->cores) : -1;
-        if (k >= 0)
+        if (k > 1) {
+            snprintf(cap, sizeof cap, ">=1");
+            above = true;
+        } else if (k >= 0) {
             snprintf(cap, sizeof cap, "%.2f", k);
-        fprintf(out, "  %-46.46s %8.2f %s %s %6s\n", c->name,
-                tsd_case_seconds(c) * 1e6 / (double)c->count, self, server, cap);
+        }
+        fprintf(out, "  %-46.46s %s %s %s %6s\n", c->name, wall, self, server, cap);
     }
     if (info->build_ns >= 0)
         fprintf(out, "  %-46s %8.3f\n", "taking a point from the ring (clock + patch)",
                 info->build_ns / 1e3);
+    if (brief)
+        fprintf(out,
+                "  n/a: the case (or the ceiling) was timed for under %.1f s (a --quick-sized "
+                "run): too short for per-point figures\n",
+                TSD_MIN_TIMED_S);
+    if (above)
+        fprintf(out, "  >=1: CPU alone would allow at least the ceiling's rate; something else "
+                     "holds the case below it\n");
 }
 
 void tsd_print_summary(FILE *out, const tsd_report *r, const tsd_summary_info *info)

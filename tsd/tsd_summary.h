@@ -6,6 +6,7 @@
 #ifndef TSD_SUMMARY_H
 #define TSD_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "tsd_opts.h"
@@ -31,6 +32,12 @@ double tsd_rate_ratio(const tsd_case *a, const tsd_case *b);
 /* The tolerance for "at least the same rate within noise": the larger of
  * 3% and the two cases' repeat spreads. */
 double tsd_noise(const tsd_case *a, const tsd_case *b);
+
+/* Per-point figures and target verdicts need cases timed for at least this
+ * long; shorter (--quick-sized) cases get "n/a". */
+#define TSD_MIN_TIMED_S 0.5
+
+bool tsd_case_long_enough(const tsd_case *c);
 
 void tsd_print_table(FILE *out, const tsd_report *r, const tsd_summary_info *info);
 void tsd_print_summary(FILE *out, const tsd_report *r, const tsd_summary_info *info);

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,4 +142,59 @@ void rm_rf(const char *path)
     }
     if (pid > 0)
         waitpid(pid, NULL, 0);
+}
+
+char *proc_slurp(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return strdup("");
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc(1, n > 0 ? (size_t)n + 1 : 1);
+    if (buf && n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+int proc_run_captured(const char *const *argv, const char *out_path, const char *err_path,
+                      int timeout_s)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (o < 0 || e < 0)
+            _exit(127);
+        dup2(o, 1);
+        dup2(e, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = 0;
+    for (long waited_ms = 0;; waited_ms += 10) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        if (waited_ms >= (long)timeout_s * 1000) {
+            /* SIGTERM first: the program gets to stop its servers. */
+            kill(pid, SIGTERM);
+            if (!proc_wait_gone(pid, 10000))
+                kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        nap();
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool proc_left_nothing(const char *tmpdir, int timeout_ms, int *alive, int *entries)
+{
+    *alive = proc_children_alive(timeout_ms, 0);
+    *entries = dir_entries(tmpdir);
+    return *alive == 0 && *entries == 0;
 }

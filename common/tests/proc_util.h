@@ -29,4 +29,19 @@ int dir_entries(const char *dir);
 
 void rm_rf(const char *path);
 
+/* The whole file as a malloc'd string ("" when it cannot be read). */
+char *proc_slurp(const char *path);
+
+/* Runs argv[0] (a path) with argv (NULL-terminated), its stdout and stderr
+ * written to out_path and err_path. Returns its exit code, 128 + the signal
+ * that ended it, or -1 when it was still running after timeout_s (it is
+ * then sent SIGTERM, SIGKILL 10 s later if still alive, and reaped). */
+int proc_run_captured(const char *const *argv, const char *out_path, const char *err_path,
+                      int timeout_s);
+
+/* After a run: waits up to timeout_ms for every child (orphans reparented
+ * to us included) to go, then says whether anything outlived the run:
+ * *alive children still running, *entries left in tmpdir. */
+bool proc_left_nothing(const char *tmpdir, int timeout_ms, int *alive, int *entries);
+
 #endif

@@ -4,19 +4,13 @@
  * each --inject-fault must make it fail with exit 1 and one line saying
  * what differed; bad usage exits 2. After every run no server, janitor or
  * temp dir may be left. */
-#include <fcntl.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -34,21 +28,6 @@ typedef struct run_result {
     char out_path[160], err_path[160];
 } run_result;
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc(1, (size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Runs tsd with args (NULL-terminated) and checks nothing was left. */
 static void run_tsd(run_result *r, const char *tag, const char *const *args)
 {
@@ -59,32 +38,11 @@ static void run_tsd(run_result *r, const char *tag, const char *const *args)
     for (; args[n - 1] && n < 31; n++)
         argv[n] = args[n - 1];
     argv[n] = NULL;
-    pid_t pid = fork();
-    if (pid == 0) {
-        int o = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int e = open(r->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        execv(tsd_path, (char *const *)argv);
-        _exit(127);
-    }
-    assert_true(pid > 0);
-    int status = 0;
-    for (int waited = 0;; waited++) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            break;
-        if (waited > RUN_TIMEOUT_S * 10) {
-            kill(pid, SIGTERM);
-            waitpid(pid, &status, 0);
-            fail_msg("tsd %s did not finish within %d s", tag, RUN_TIMEOUT_S);
-        }
-        nanosleep(&(struct timespec){0, 100000000L}, NULL);
-    }
-    r->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    int alive = proc_children_alive(5000, 0);
-    int left = dir_entries(server_tmp);
-    if (alive != 0 || left != 0)
+    r->exit_code = proc_run_captured(argv, r->out_path, r->err_path, RUN_TIMEOUT_S);
+    if (r->exit_code < 0)
+        fail_msg("tsd %s did not finish within %d s", tag, RUN_TIMEOUT_S);
+    int alive = 0, left = 0;
+    if (!proc_left_nothing(server_tmp, 5000, &alive, &left))
         fail_msg("tsd %s left %d processes and %d temp entries behind", tag, alive, left);
 }
 
@@ -143,7 +101,7 @@ enum {
 static void load_csv(csv_rows *rows, const char *path)
 {
     memset(rows, 0, sizeof *rows);
-    rows->text = slurp(path);
+    rows->text = proc_slurp(path);
     char *save = NULL;
     char *line = strtok_r(rows->text, "\n", &save);
     assert_non_null(line);
@@ -196,7 +154,7 @@ static int run_quick(void **state)
     run_tsd(&quick, "quick", args);
     char csv[160];
     snprintf(csv, sizeof csv, "%s/tsd.csv", results);
-    quick_stdout = slurp(quick.out_path);
+    quick_stdout = proc_slurp(quick.out_path);
     if (quick.exit_code == 0)
         load_csv(&quick_rows, csv);
     return 0;
@@ -206,7 +164,7 @@ static void quick_run_passes_every_check(void **state)
 {
     (void)state;
     if (quick.exit_code != 0) {
-        char *err = slurp(quick.err_path);
+        char *err = proc_slurp(quick.err_path);
         fail_msg("tsd --quick exited %d: %s", quick.exit_code, err);
     }
     assert_non_null(strstr(quick_stdout, "Targets"));
@@ -292,8 +250,8 @@ static void expect_fault(const char *kind, const char *needle, bool with_sqlite)
                           with_sqlite ? NULL : "--no-sqlite",
                           NULL};
     run_tsd(&r, tag, args);
-    char *err = slurp(r.err_path);
-    char *out = slurp(r.out_path);
+    char *err = proc_slurp(r.err_path);
+    char *out = proc_slurp(r.out_path);
     if (r.exit_code != 1 || strstr(err, needle) == NULL)
         fail_msg("--inject-fault %s: exit %d, stderr '%s' (expected exit 1 and '%s')", kind,
                  r.exit_code, err, needle);
@@ -335,6 +293,30 @@ static void fault_sqlite_fails(void **state)
     expect_fault("sqlite", "SQLite read-back", true);
 }
 
+/* A check that fails after its case was measured leaves that case's row
+ * with verified=no (the run still exits 1): the verified column is the
+ * check's outcome, not a constant. */
+static void failed_check_writes_an_unverified_row(void **state)
+{
+    (void)state;
+    char results[128], csv[160];
+    snprintf(results, sizeof results, "%s/fault-results", out_dir);
+    snprintf(csv, sizeof csv, "%s/tsd.csv", results);
+    const char *args[] = {
+        "--quick", "--results",   results,          "--window", "256", "--inject-fault",
+        "payload", "--no-sqlite", "--crash-rounds", "0",        NULL};
+    run_result r;
+    run_tsd(&r, "fault-verified", args);
+    assert_int_equal(r.exit_code, 1);
+    csv_rows *rows = calloc(1, sizeof *rows);
+    load_csv(rows, csv);
+    assert_int_equal(rows->n, 1);
+    char *const *f = find_row(rows, "core_publish_stored", "jetstream", "core");
+    assert_string_equal(f[C_VERIFIED], "no");
+    free(rows->text);
+    free(rows);
+}
+
 static void bad_usage_exits_2(void **state)
 {
     (void)state;
@@ -342,13 +324,22 @@ static void bad_usage_exits_2(void **state)
     const char *args[] = {"--window", "0", NULL};
     run_tsd(&r, "usage", args);
     assert_int_equal(r.exit_code, 2);
-    char *err = slurp(r.err_path);
+    char *err = proc_slurp(r.err_path);
     assert_non_null(strstr(err, "--window"));
+    free(err);
+    /* Larger than the server takes: refused once connected, also as usage. */
+    const char *big[] = {"--payload", "1048576", "--window", "64", "--variant-window", "64",
+                         "--fetch-batch", "64", "--no-csv", NULL};
+    run_tsd(&r, "max-payload", big);
+    assert_int_equal(r.exit_code, 2);
+    err = proc_slurp(r.err_path);
+    assert_non_null(strstr(err, "more than the server's max_payload of 1048576 bytes"));
+    assert_true(strchr(err, '\n') == err + strlen(err) - 1);
     free(err);
     const char *help[] = {"--help", NULL};
     run_tsd(&r, "help", help);
     assert_int_equal(r.exit_code, 0);
-    char *out = slurp(r.out_path);
+    char *out = proc_slurp(r.out_path);
     assert_non_null(strstr(out, "--inject-fault"));
     assert_non_null(strstr(out, "--window"));
     free(out);
@@ -376,6 +367,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(fault_range_fails),
         cmocka_unit_test(fault_retention_fails),
         cmocka_unit_test(fault_sqlite_fails),
+        cmocka_unit_test(failed_check_writes_an_unverified_row),
         cmocka_unit_test(bad_usage_exits_2),
     };
     int rc = cmocka_run_group_tests(tests, run_quick, NULL);
