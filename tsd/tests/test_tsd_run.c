@@ -328,8 +328,8 @@ static void bad_usage_exits_2(void **state)
     assert_non_null(strstr(err, "--window"));
     free(err);
     /* Larger than the server takes: refused once connected, also as usage. */
-    const char *big[] = {"--payload", "1048576", "--window", "64", "--variant-window", "64",
-                         "--fetch-batch", "64", "--no-csv", NULL};
+    const char *big[] = {"--payload", "1048576",       "--window", "64",       "--variant-window",
+                         "64",        "--fetch-batch", "64",       "--no-csv", NULL};
     run_tsd(&r, "max-payload", big);
     assert_int_equal(r.exit_code, 2);
     err = proc_slurp(r.err_path);
