@@ -247,6 +247,7 @@ static int emit(ps_ctx *c, const ps_cas_result *r, long lost, bool verified, nx_
     nx_row row;
     ps_row_init(c, &row, r->expect ? "cas_update" : "update_no_cas", "jetstream",
                 r->expect ? "cas expect_last_subject_seq" : "cas none");
+    row.payload_bytes = -1; /* the counter is its value as text, not --payload bytes */
     row.count = r->increments;
     row.seconds = (double)r->elapsed_ns / 1e9;
     row.rate_per_s = nx_rate(r->increments, r->elapsed_ns);

@@ -28,9 +28,8 @@ void ps_ctx_drop_workload(ps_ctx *c, bool delete_bucket)
                     natsStatus_GetText(s));
     }
     c->bucket[0] = '\0';
-    if (c->js_async)
-        jsCtx_Destroy(c->js_async);
-    c->js_async = NULL;
+    nx_asyncpub_close(c->pub);
+    c->pub = NULL;
     if (c->db_open)
         ps_db_close(&c->db);
     c->db_open = false;
@@ -66,19 +65,17 @@ bool ps_quiet(const ps_ctx *c)
 void ps_row_init(const ps_ctx *c, nx_row *row, const char *op, const char *store,
                  const char *case_name)
 {
-    nx_row_init(row);
-    row->op = op;
-    row->store = store;
-    row->case_name = case_name;
-    row->payload_bytes = c->opts.common.payload;
     if (strcmp(store, "sqlite") == 0) {
-        row->storage = "file";
-        row->replicas = 0;
-        row->server_version = nx_sqlite_version_label();
+        nx_row_init_sqlite(row);
     } else {
+        nx_row_init(row);
+        row->store = store;
         row->storage = c->opts.common.storage;
         row->replicas = (int)c->opts.common.replicas;
     }
+    row->op = op;
+    row->case_name = case_name;
+    row->payload_bytes = c->opts.common.payload;
 }
 
 int ps_emit(ps_ctx *c, const nx_row *row, nx_err *err)

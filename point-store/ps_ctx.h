@@ -6,9 +6,9 @@
 #define PS_CTX_H
 
 #include <nats/nats.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 
+#include "nx_asyncpub.h"
 #include "nx_results.h"
 #include "nx_run.h"
 #include "ps_db.h"
@@ -22,12 +22,6 @@
 /* SQLite rows per transaction while loading. */
 #define PS_SQLITE_TX_ROWS 1000
 
-typedef struct ps_async_errors {
-    atomic_long count;
-    atomic_int first_code; /* the first failure's JetStream error code */
-    atomic_int first_status;
-} ps_async_errors;
-
 typedef struct ps_ctx {
     ps_opts opts;
     nx_run run;
@@ -37,8 +31,7 @@ typedef struct ps_ctx {
     kvStore *kv;
     ps_db db;
     bool db_open;
-    jsCtx *js_async; /* publishes with a window of PS_ASYNC_WINDOW */
-    ps_async_errors async_errors;
+    nx_asyncpub *pub; /* setup publishes, a window of PS_ASYNC_WINDOW */
     ps_model model;
     char (*prop_names)[PS_NAME_MAX];
     const char **props;

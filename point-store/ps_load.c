@@ -4,38 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nx_asyncpub.h"
 #include "nx_conn.h"
 #include "nx_progress.h"
 #include "nx_stats.h"
 #include "nx_stream.h"
 #include "nx_subject.h"
-
-static void on_publish_error(jsCtx *js, jsPubAckErr *pae, void *closure)
-{
-    (void)js;
-    ps_async_errors *e = closure;
-    if (atomic_fetch_add(&e->count, 1) == 0) {
-        atomic_store(&e->first_code, (int)pae->ErrCode);
-        atomic_store(&e->first_status, (int)pae->Err);
-    }
-}
-
-static int open_publisher(ps_ctx *c, nx_err *err)
-{
-    jsOptions o;
-    jsOptions_Init(&o);
-    o.Wait = 30000;
-    o.PublishAsync.MaxPending = PS_ASYNC_WINDOW;
-    /* A busy shared machine may hold a full window for longer than the
-     * default 200 ms; a stall is not a failure. */
-    o.PublishAsync.StallWait = 30000;
-    o.PublishAsync.ErrHandler = on_publish_error;
-    o.PublishAsync.ErrHandlerClosure = &c->async_errors;
-    natsStatus s = natsConnection_JetStream(&c->js_async, c->run.nc, &o);
-    if (s != NATS_OK)
-        return nx_nats_fail(err, s, 0, "creating the async publishing context");
-    return 0;
-}
 
 static int open_names(ps_ctx *c, nx_err *err)
 {
@@ -92,9 +66,10 @@ int ps_workload_open(ps_ctx *c, nx_err *err)
     if (ps_db_open(&c->db, o->keep, err) != 0)
         return -1;
     c->db_open = true;
-    if (open_publisher(c, err) != 0)
+    if (nx_asyncpub_open(&c->pub, c->run.nc, NULL, PS_ASYNC_WINDOW, err) != 0)
         return -1;
-    c->reader = (ps_reader){.js = c->run.js,
+    c->reader = (ps_reader){.nc = c->run.nc,
+                            .js = c->run.js,
                             .stream = c->stream,
                             .scope = c->run.scope,
                             .kv = c->kv,
@@ -129,7 +104,6 @@ static int publish_batch(ps_ctx *c, const ps_batch *b, bool kv, write_result *ou
     uint8_t *buf = malloc(cap);
     if (buf == NULL)
         return nx_fail(err, "out of memory");
-    atomic_store(&c->async_errors.count, 0);
     nx_progress prog;
     char label[96];
     snprintf(label, sizeof label, "history %ld: publishing to %s %s", b->to,
@@ -148,32 +122,17 @@ static int publish_batch(ps_ctx *c, const ps_batch *b, bool kv, write_result *ou
             rc = -1;
             break;
         }
-        natsStatus s = js_PublishAsync(c->js_async, subject, buf, (int)n, NULL);
-        if (s != NATS_OK)
-            rc = nx_nats_fail(err, s, 0, "async publish to %s", subject);
+        rc = nx_asyncpub_send(c->pub, subject, buf, (int)n, err);
         if ((k & 1023) == 0)
             nx_progress_update(&prog, k);
     }
-    jsPubOptions po;
-    jsPubOptions_Init(&po);
-    po.MaxWait = 120000;
-    natsStatus s = js_PublishAsyncComplete(c->js_async, &po);
+    if (rc == 0 && nx_asyncpub_wait(c->pub, 120000, err) != 0)
+        rc = nx_fail_wrap(err, "%s %s: ", kv ? "KV bucket" : "stream", kv ? c->bucket : c->stream);
     int64_t elapsed = nx_now_ns() - t0;
     nx_progress_end(&prog);
     free(buf);
     if (rc != 0)
         return -1;
-    if (s != NATS_OK)
-        return nx_nats_fail(err, s, 0, "waiting for the acks of %llu async publishes",
-                            (unsigned long long)total);
-    long failed = atomic_load(&c->async_errors.count);
-    if (failed > 0)
-        return nx_fail(err,
-                       "%ld of %llu async publishes to %s failed (first: %s, JetStream "
-                       "error %d)",
-                       failed, (unsigned long long)total, kv ? c->bucket : c->stream,
-                       natsStatus_GetText((natsStatus)atomic_load(&c->async_errors.first_status)),
-                       atomic_load(&c->async_errors.first_code));
     out->points = total;
     out->elapsed_ns = elapsed;
     return 0;
@@ -199,7 +158,11 @@ static int insert_batch(ps_ctx *c, const ps_batch *b, write_result *out, nx_err 
         ps_batch_point(&c->model, b, k, &node, &prop, &version, &time_ns);
         size_t n = ps_model_encode(&c->model, node, prop, version, time_ns, false, buf, cap);
         nx_point p;
-        nx_point_decode(buf, n, &p);
+        if (!nx_point_decode(buf, n, &p)) {
+            rc = nx_fail(err, "point %llu: the encoder wrote %zu bytes that do not decode",
+                         (unsigned long long)k, n);
+            break;
+        }
         char name[PS_NAME_MAX];
         ps_node_name(node, name, sizeof name);
         if (k % PS_SQLITE_TX_ROWS == 0)

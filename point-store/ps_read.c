@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nx_conn.h"
+#include "nx_sub.h"
 #include "nx_subject.h"
 
 /* Generous: a head is one round trip; this only bounds a stuck read. */
@@ -138,12 +139,9 @@ static int read_last_per_subject(const ps_reader *r, const char *node, ps_state 
         jsMsgMetaData_Destroy(meta);
         natsMsg_Destroy(m);
     }
-    /* Unsubscribe deletes the ephemeral consumer; Destroy alone would leave
-     * it on the server until its inactivity threshold. */
-    s = natsSubscription_Unsubscribe(sub);
-    if (s != NATS_OK && rc == 0)
-        rc = nx_nats_fail(err, s, 0, "deleting the ordered consumer on %s", filter);
-    natsSubscription_Destroy(sub);
+    /* Unsubscribing deletes the ephemeral consumer (Destroy alone would
+     * leave it on the server until its inactivity threshold). */
+    nx_sub_close(r->nc, sub);
     return rc;
 }
 

@@ -44,6 +44,7 @@ typedef struct ps_method_desc {
 const ps_method_desc *ps_method_describe(ps_method m);
 
 typedef struct ps_reader {
+    natsConnection *nc; /* js's connection */
     jsCtx *js;
     const char *stream;
     const char *scope; /* subjects are n.<scope>.<node>.<prop> when set */

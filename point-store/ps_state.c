@@ -115,7 +115,9 @@ int ps_state_merge(ps_state *s, const char *prop, const uint8_t *payload, size_t
     ps_head *h = &s->heads[at];
     h->payload = copy;
     h->len = len;
-    nx_point_decode(h->payload, h->len, &h->point);
+    /* The same bytes decoded above, again so the point's strings point
+     * into the copy that outlives the caller's buffer. */
+    (void)nx_point_decode(h->payload, h->len, &h->point);
     return 0;
 }
 

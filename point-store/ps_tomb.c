@@ -37,7 +37,8 @@ static int delete_everywhere(ps_ctx *c, const victim *v, nx_err *err)
     if (s != NATS_OK)
         return nx_nats_fail(err, s, 0, "deleting KV key %s", key);
     nx_point p;
-    nx_point_decode(buf, n, &p);
+    if (!nx_point_decode(buf, n, &p))
+        return nx_fail(err, "the tombstone of %s (%zu bytes) does not decode", key, n);
     if (ps_db_insert(&c->db, node, c->prop_names[v->prop], &p, err) != 0)
         return -1;
     if (c->opts.fault != PS_FAULT_TOMBSTONE)
