@@ -51,6 +51,21 @@ failed)
   grep -q 'point-store did not complete in this run' <<<"$out" || fail "failed run not flagged"
   grep -q 'tsd did not complete' <<<"$out" && fail "tsd flagged without cause"
   ;;
+replicas)
+  # A cluster run with R1 and R3 rows: the tsd tables use R1, R3 gets a
+  # section of R3/R1 ratios, and failover (R3 only) is listed apart.
+  cp "$fixtures"/replicas/tsd.csv "$work/"
+  run "$scripts/summarize" --results "$work" --out -
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  grep -q '| core_publish_stored | core publish, timed until stored | 195,625 | - | - | 1.00 |' <<<"$out" ||
+    fail "the tsd table does not use the R1 ceiling"
+  grep -q '## R3 against R1' <<<"$out" || fail "no R3 against R1 section"
+  grep -q '| core_publish_stored | core publish, timed until stored | 195,625 | 98,390 | 0.50 |' <<<"$out" ||
+    fail "R3/R1 ceiling ratio missing"
+  grep -q '| js_publish_async | js_PublishAsync w=4096 | 175,644 | 56,456 | 0.32 | 21,037 | 67,371 | 3.20 | yes |' <<<"$out" ||
+    fail "R3/R1 async row missing"
+  grep -q '| failover_publish | R3 leader SIGKILLed' <<<"$out" || fail "failover row missing"
+  ;;
 run-id)
   cp "$fixtures"/good/tsd.csv "$work/"
   run "$scripts/summarize" --results "$work" --run-id 20200101T000000Z-1 --out -
