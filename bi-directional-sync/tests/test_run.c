@@ -14,36 +14,21 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <fcntl.h>
 #include <math.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "proc_util.h"
 
 static const char *binary;
 static const char *servers_tmp; /* TMPDIR of the spawned servers */
 
+/* Longer than any run here takes (a paced run is about a minute). */
+#define RUN_TIMEOUT_S 600
+
 typedef struct outcome {
     int status;
     char *out, *err;
     char results[128];
 } outcome;
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return strdup("");
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc(1, (size_t)n + 1);
-    if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
 
 /* The results dir of the run in progress: a failed check leaves its test
  * at once, and the test's teardown removes the dir instead of done(). */
@@ -67,21 +52,11 @@ static void run(outcome *o, const char *const *args)
     argv[n++] = "--results";
     argv[n++] = o->results;
     argv[n] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(binary, (char *const *)argv);
-        _exit(127);
-    }
-    int status = 0;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    o->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    o->out = slurp(out_path);
-    o->err = slurp(err_path);
+    o->status = proc_run_captured(argv, out_path, err_path, RUN_TIMEOUT_S);
+    if (o->status < 0)
+        fail_msg("%s did not finish within %d s", binary, RUN_TIMEOUT_S);
+    o->out = proc_slurp(out_path);
+    o->err = proc_slurp(err_path);
     /* The janitor of the run is reparented to us; it must finish and leave
      * no server and no server dir behind. */
     assert_int_equal(proc_children_alive(15000, 0), 0);
@@ -206,7 +181,7 @@ static void quick_run_verifies_every_step(void **state)
 
     char path[192];
     snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
-    char *csv = slurp(path);
+    char *csv = proc_slurp(path);
     const char *ops[] = {"seed_scenario",    "state_merge",        "catchup_after_outage",
                          "sync_setup",       "link_idle",          "sync_hub_to_leaf",
                          "sync_leaf_to_hub", "link_bytes_per_msg", "link_budget",
@@ -262,7 +237,7 @@ static void paced_link_runs_verify(void **state)
     assert_non_null(strstr(o.out, "Link paced to 400 kbit/s each way"));
     char path[192];
     snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
-    char *csv = slurp(path);
+    char *csv = proc_slurp(path);
     const char *want[] = {"sync_setup", "sync_hub_to_leaf", "sync_leaf_to_hub",
                           "link_bytes_per_msg", "catchup_after_outage"};
     static char fields[NCOLS + 2][512];
