@@ -2,10 +2,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "nx_conn.h"
 #include "nx_stream.h"
+#include "nx_wait.h"
 
 /* The workload stream's own directory on every spawned server that holds a
  * copy: messages, indexes and consumer state, nothing else. */
@@ -23,8 +23,7 @@ static long long settled_stream_bytes(const ps_ctx *c)
 {
     long long last = stream_bytes(c);
     for (int i = 0; i < 25; i++) {
-        struct timespec ts = {0, 200 * 1000000L};
-        nanosleep(&ts, NULL);
+        nx_sleep_ms(200);
         long long now = stream_bytes(c);
         if (now == last)
             break;
