@@ -128,3 +128,31 @@ int nx_run_subject(const nx_run *run, const char *node, const char *prop, char *
 {
     return nx_subject_build(buf, len, run->scope, node, prop, err);
 }
+
+bool nx_run_takes_r3(nx_run *run, char *why, size_t len)
+{
+    char name[64], subject[96];
+    nx_run_stream_name(run, "R3PROBE", name, sizeof name);
+    snprintf(subject, sizeof subject, "n.%s.r3probe", run->scope);
+    const char *subjects[1] = {subject};
+    jsStreamConfig cfg;
+    jsStreamConfig_Init(&cfg);
+    cfg.Name = name;
+    cfg.Subjects = subjects;
+    cfg.SubjectsLen = 1;
+    cfg.Storage = js_MemoryStorage;
+    cfg.Replicas = 3;
+    jsStreamInfo *si = NULL;
+    jsErrCode jerr = 0;
+    natsStatus s = js_AddStream(&si, run->js, &cfg, NULL, &jerr);
+    jsStreamInfo_Destroy(si);
+    if (s != NATS_OK) {
+        nx_err e;
+        nx_nats_fail(&e, s, jerr, "the deployment refused an R3 stream");
+        snprintf(why, len, "%s", e.msg);
+        return false;
+    }
+    nx_err ignore;
+    nx_stream_delete(run->js, name, true, &ignore);
+    return true;
+}

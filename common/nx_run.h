@@ -58,6 +58,12 @@ const char *nx_run_subjects(const nx_run *run, char *buf, size_t len);
 int nx_run_subject(const nx_run *run, const char *node, const char *prop, char *buf, size_t len,
                    nx_err *err);
 
+/* Whether the deployment places an R3 stream (the only answer that also
+ * covers "clustered, but fewer than 3 JetStream servers"): a memory-storage
+ * probe stream under the run's scope, deleted at once. When it does not,
+ * why holds the server's answer. */
+bool nx_run_takes_r3(nx_run *run, char *why, size_t len);
+
 /* True when the server version is at least major.minor.patch. */
 bool nx_version_at_least(const char *version, int major, int minor, int patch);
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nx_conn.h"
 #include "nx_stream.h"
 #include "ps_ctx.h"
 
@@ -24,37 +23,6 @@ struct ps_compare {
     size_t n, cap;
     char note[1024];
 };
-
-/* Whether the deployment behind --url places an R3 stream: the only answer
- * that also covers "clustered, but fewer than 3 JetStream servers". The
- * probe lives under the run's scope and is deleted at once. */
-static bool deployment_takes_r3(nx_run *run, char *why, size_t len)
-{
-    char name[64], subject[96];
-    nx_run_stream_name(run, "R3PROBE", name, sizeof name);
-    snprintf(subject, sizeof subject, "n.%s.r3probe", run->scope);
-    const char *subjects[1] = {subject};
-    jsStreamConfig cfg;
-    jsStreamConfig_Init(&cfg);
-    cfg.Name = name;
-    cfg.Subjects = subjects;
-    cfg.SubjectsLen = 1;
-    cfg.Storage = js_MemoryStorage;
-    cfg.Replicas = 3;
-    jsStreamInfo *si = NULL;
-    jsErrCode jerr = 0;
-    natsStatus s = js_AddStream(&si, run->js, &cfg, NULL, &jerr);
-    jsStreamInfo_Destroy(si);
-    if (s != NATS_OK) {
-        nx_err e;
-        nx_nats_fail(&e, s, jerr, "the deployment refused an R3 stream");
-        snprintf(why, len, "%s", e.msg);
-        return false;
-    }
-    nx_err ignore;
-    nx_stream_delete(run->js, name, true, &ignore);
-    return true;
-}
 
 static void lower_defaults(ps_opts *o, ps_plan *plan)
 {
@@ -84,7 +52,7 @@ int ps_plan_make(ps_ctx *c, ps_plan *plan, nx_err *err)
     plan->npasses = 1;
     if (c->opts.common.replicas_set)
         return 0;
-    if (c->run.scope && !deployment_takes_r3(&c->run, plan->why, sizeof plan->why))
+    if (c->run.scope && !nx_run_takes_r3(&c->run, plan->why, sizeof plan->why))
         return 0;
     if (c->run.scope == NULL && c->run.cluster.n < 3)
         return 0;
