@@ -39,6 +39,10 @@ double tsd_noise(const tsd_case *a, const tsd_case *b);
  * default run is judged. */
 #define TSD_MIN_TIMED_S 0.1
 
+/* Peak RSS target: at most this many MB with this many points. */
+#define TSD_RSS_TARGET_MB 64
+#define TSD_RSS_TARGET_POINTS 1000000
+
 bool tsd_case_long_enough(const tsd_case *c);
 
 void tsd_print_table(FILE *out, const tsd_report *r, const tsd_summary_info *info);
