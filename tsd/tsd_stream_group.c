@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "nx_conn.h"
 #include "nx_monitor.h"
 #include "nx_stats.h"
+#include "nx_wait.h"
 
 #define POLL_MS 20
 
@@ -23,7 +23,14 @@ int tsd_stream_leader(jsCtx *js, const char *stream, char *out, size_t len, nx_e
     return 0;
 }
 
-static bool replicas_current(jsCtx *js, const char *stream, char *why, size_t len)
+/* The range of sequences a copy holds; the leader's is what every copy
+ * must reach. */
+typedef struct seq_range {
+    uint64_t first, last;
+} seq_range;
+
+static bool replicas_current(jsCtx *js, const char *stream, seq_range *leader, char *why,
+                             size_t len)
 {
     jsStreamInfo *si = NULL;
     jsErrCode jerr = 0;
@@ -32,6 +39,8 @@ static bool replicas_current(jsCtx *js, const char *stream, char *why, size_t le
         snprintf(why, len, "stream info: %s", natsStatus_GetText(s));
         return false;
     }
+    if (leader)
+        *leader = (seq_range){si->State.FirstSeq, si->State.LastSeq};
     const jsClusterInfo *ci = si->Cluster;
     bool ok = ci && ci->Leader && ci->Leader[0] && ci->ReplicasLen == 2;
     if (!ok)
@@ -48,8 +57,12 @@ static bool replicas_current(jsCtx *js, const char *stream, char *why, size_t le
     return ok;
 }
 
-static bool copies_full(nx_cluster *cluster, const char *stream, uint64_t msgs, nx_jsz *jsz,
-                        char *why, size_t len)
+/* Every member's own copy holds msgs messages from the leader's first to
+ * its last sequence. The count alone is not enough: under a per-subject
+ * limit a lagging copy holds as many messages as the leader, only older
+ * ones. */
+static bool copies_full(nx_cluster *cluster, const char *stream, uint64_t msgs, seq_range leader,
+                        nx_jsz *jsz, char *why, size_t len)
 {
     for (int i = 0; i < cluster->n; i++) {
         nx_server *m = cluster->node[i];
@@ -58,17 +71,23 @@ static bool copies_full(nx_cluster *cluster, const char *stream, uint64_t msgs, 
             snprintf(why, len, "%s: %s", nx_server_name(m), e.msg);
             return false;
         }
-        bool listed = false;
-        uint64_t held = 0;
+        const nx_jsz_stream *copy = NULL;
         for (int k = 0; k < jsz->nstreams; k++)
-            if (strcmp(jsz->stream[k].name, stream) == 0) {
-                listed = true;
-                held = jsz->stream[k].messages;
-            }
-        if (!listed || held != msgs) {
-            snprintf(why, len, "%s's own copy holds %llu of %llu messages (its /jsz%s)",
-                     nx_server_name(m), (unsigned long long)held, (unsigned long long)msgs,
-                     listed ? "" : " does not list the stream");
+            if (strcmp(jsz->stream[k].name, stream) == 0)
+                copy = &jsz->stream[k];
+        if (copy == NULL) {
+            snprintf(why, len, "%s's /jsz does not list the stream", nx_server_name(m));
+            return false;
+        }
+        if (copy->messages != msgs ||
+            (msgs > 0 && (copy->first_seq != leader.first || copy->last_seq != leader.last))) {
+            snprintf(why, len,
+                     "%s's own copy holds %llu of %llu messages, sequences %llu..%llu (the "
+                     "leader's: %llu..%llu; its /jsz)",
+                     nx_server_name(m), (unsigned long long)copy->messages,
+                     (unsigned long long)msgs, (unsigned long long)copy->first_seq,
+                     (unsigned long long)copy->last_seq, (unsigned long long)leader.first,
+                     (unsigned long long)leader.last);
             return false;
         }
     }
@@ -84,12 +103,12 @@ int tsd_stream_wait_whole(jsCtx *js, nx_cluster *cluster, const char *stream, ui
     int64_t deadline = nx_now_ns() + (int64_t)timeout_ms * 1000000;
     why[0] = '\0';
     for (;;) {
-        *whole = replicas_current(js, stream, why, len) &&
-                 copies_full(cluster, stream, msgs, jsz, why, len);
+        seq_range leader = {0, 0};
+        *whole = replicas_current(js, stream, &leader, why, len) &&
+                 copies_full(cluster, stream, msgs, leader, jsz, why, len);
         if (*whole || nx_now_ns() >= deadline)
             break;
-        struct timespec ts = {0, POLL_MS * 1000000L};
-        nanosleep(&ts, NULL);
+        nx_sleep_ms(POLL_MS);
     }
     free(jsz);
     return 0;
@@ -100,9 +119,8 @@ int tsd_stream_wait_current(jsCtx *js, const char *stream, int timeout_ms, bool 
 {
     int64_t deadline = nx_now_ns() + (int64_t)timeout_ms * 1000000;
     why[0] = '\0';
-    while (!(*current = replicas_current(js, stream, why, len)) && nx_now_ns() < deadline) {
-        struct timespec ts = {0, POLL_MS * 1000000L};
-        nanosleep(&ts, NULL);
+    while (!(*current = replicas_current(js, stream, NULL, why, len)) && nx_now_ns() < deadline) {
+        nx_sleep_ms(POLL_MS);
     }
     return 0;
 }

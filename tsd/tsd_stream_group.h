@@ -1,7 +1,8 @@
 /* A replicated stream's group on a spawned cluster: which server leads it,
  * and whether it is whole (every replica current, and every member's own
- * copy holding every message, as that member's /jsz reports it: stream
- * info alone can call a replica current that holds fewer messages). */
+ * copy holding the leader's messages, first to last sequence, as that
+ * member's /jsz reports it: stream info alone can call a replica current
+ * that holds fewer or older messages). */
 #ifndef TSD_STREAM_GROUP_H
 #define TSD_STREAM_GROUP_H
 
