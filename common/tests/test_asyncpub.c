@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "live_server.h"
 #include "nx_asyncpub.h"
 #include "nx_conn.h"
 #include "nx_server.h"
@@ -16,28 +17,20 @@
 #include "nx_wait.h"
 #include "proc_util.h"
 
-typedef struct fixture {
-    const char *tmp;
-    nx_server *s;
-    natsConnection *nc;
-    jsCtx *js;
-} fixture;
+typedef live_server fixture;
 
 static int up(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->tmp = test_tmpdir();
-    nx_server_config cfg;
-    nx_server_config_init(&cfg);
+    fixture *f = live_server_up("asyncpub-test");
+    if (f == NULL)
+        return -1;
     nx_err err;
     nx_stream_spec spec;
     nx_stream_spec_init(&spec, "ASYNC");
     spec.subjects[spec.nsubjects++] = "a.>";
-    if (nx_server_start(&f->s, &cfg, &err) != 0 ||
-        nx_connect(&f->nc, nx_server_url(f->s), "asyncpub-test", &err) != 0 ||
-        nx_jetstream(&f->js, f->nc, NULL, 0, &err) != 0 ||
-        nx_stream_create(f->js, &spec, &err) != 0) {
+    if (nx_stream_create(f->js, &spec, &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
+        live_server_down(f);
         return -1;
     }
     *state = f;
@@ -46,14 +39,7 @@ static int up(void **state)
 
 static int down(void **state)
 {
-    fixture *f = *state;
-    jsCtx_Destroy(f->js);
-    natsConnection_Destroy(f->nc);
-    nx_server_destroy(f->s);
-    int left = dir_entries(f->tmp);
-    rm_rf(f->tmp);
-    free(f);
-    return left == 0 ? 0 : -1;
+    return live_server_down(*state);
 }
 
 static void every_publish_acked(void **state)

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "live_server.h"
 #include "nx_conn.h"
 #include "nx_monitor.h"
 #include "nx_server.h"
@@ -16,40 +17,17 @@
 #include "nx_stream.h"
 #include "proc_util.h"
 
-typedef struct fixture {
-    const char *tmp;
-    nx_server *s;
-    natsConnection *nc;
-    jsCtx *js;
-} fixture;
+typedef live_server fixture;
 
 static int up(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->tmp = test_tmpdir();
-    nx_server_config cfg;
-    nx_server_config_init(&cfg);
-    nx_err err;
-    if (nx_server_start(&f->s, &cfg, &err) != 0 ||
-        nx_connect(&f->nc, nx_server_url(f->s), "stream-test", &err) != 0 ||
-        nx_jetstream(&f->js, f->nc, NULL, 0, &err) != 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    *state = live_server_up("stream-test");
+    return *state ? 0 : -1;
 }
 
 static int down(void **state)
 {
-    fixture *f = *state;
-    jsCtx_Destroy(f->js);
-    natsConnection_Destroy(f->nc);
-    nx_server_destroy(f->s);
-    int left = dir_entries(f->tmp);
-    rm_rf(f->tmp);
-    free(f);
-    return left == 0 ? 0 : -1;
+    return live_server_down(*state);
 }
 
 static void create_publish_state(void **state)
