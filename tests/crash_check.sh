@@ -15,22 +15,9 @@ set -uo pipefail
 csv_whole=$1
 bin=$2
 case_name=$3
-work=$(mktemp -d "${TMPDIR:-/tmp}/crash-test-XXXXXX")
-export TMPDIR="$work/tmp"
-mkdir -p "$TMPDIR"
+source "$(dirname "$0")/case_lib.sh"
+case_begin crash-test
 results="$work/results"
-out="$work/stdout"
-err="$work/stderr"
-status=0
-
-fail() {
-  echo "FAIL ($case_name): $*" >&2
-  echo "--- stderr" >&2
-  cat "$err" >&2
-  echo "--- stdout (tail)" >&2
-  tail -12 "$out" >&2
-  status=1
-}
 
 run() { # expected_exit args...
   local want=$1
@@ -44,7 +31,6 @@ csv_row() { # op-and-store pattern: prints matching rows
   grep -E -- "$1" "$results"/*.csv 2>/dev/null
 }
 
-one_line() { [[ $(wc -l <"$err") -eq 1 ]] || fail "stderr is not exactly one line"; }
 
 case $case_name in
 tsd-rounds)
@@ -62,20 +48,20 @@ tsd-rounds)
   ;;
 tsd-fault)
   run 1 --quick --crash-rounds 2 --inject-fault crash
-  one_line
+  expect_one_err_line
   grep -q 'tsd: crash round 1 of 2: JetStream lost 1 of ' "$err" || fail "no loss reported"
   csv_row ",crash_recovery,jetstream,.*,no,\"" >/dev/null || fail "no unverified jetstream row"
   ;;
 tsd-fault-sqlite)
   run 1 --quick --crash-rounds 2 --inject-fault crash-sqlite
-  one_line
+  expect_one_err_line
   grep -q 'tsd: crash round 1 of 2: SQLite lost 1 of ' "$err" || fail "no loss reported"
   csv_row ",crash_recovery,sqlite,.*,no,\"" >/dev/null || fail "no unverified sqlite row"
   csv_row ",crash_recovery,jetstream,.*,yes,\"" >/dev/null || fail "no verified jetstream row"
   ;;
 sync-fault)
   run 1 --quick --streams 2 --idle-seconds 1 --inject-fault crash-copy
-  one_line
+  expect_one_err_line
   grep -q "leaf crash: the leaf's copy of CRASH-HUB after the restart: 1 missing, 0 twice" "$err" ||
     fail "no missing point reported"
   csv_row ",crash_recovery,jetstream,.*,no,\"" >/dev/null || fail "no unverified row"
@@ -90,11 +76,7 @@ for csv in "$results"/*.csv; do
   [[ -f $csv ]] && { "$csv_whole" "$csv" >/dev/null || fail "$(basename "$csv") is torn"; }
 done
 sleep 0.2
-if pgrep -f -- "$TMPDIR/" >/dev/null || pgrep -f -- "$results" >/dev/null; then
-  fail "left running: $(pgrep -af -- "$TMPDIR/") $(pgrep -af -- "$results")"
+if pgrep -f -- "$results" >/dev/null; then
+  fail "left running: $(pgrep -af -- "$results")"
 fi
-left=$(ls -A "$TMPDIR")
-[[ -z $left ]] || fail "temp dirs left in $TMPDIR: $left"
-[[ $status -eq 0 ]] && echo "ok: $case_name"
-rm -rf "$work"
-exit $status
+case_end

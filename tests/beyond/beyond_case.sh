@@ -22,22 +22,9 @@ fixture=$2
 tsd=$3
 point_store=$4
 sync=$5
-work=$(mktemp -d "${TMPDIR:-/tmp}/beyond-test-XXXXXX")
-export TMPDIR="$work/tmp"
-mkdir -p "$TMPDIR"
-out="$work/stdout"
-err="$work/stderr"
+source "$(dirname "$0")/../case_lib.sh"
+case_begin beyond-test
 res="$work/results"
-status=0
-
-fail() {
-  echo "FAIL ($case_name): $*" >&2
-  echo "--- stdout (tail)" >&2
-  tail -40 "$out" >&2
-  echo "--- stderr" >&2
-  cat "$err" >&2
-  status=1
-}
 
 run() { # args...: sets $code
   "$@" >"$out" 2>"$err"
@@ -47,8 +34,6 @@ run() { # args...: sets $code
 expect_code() {
   [[ $code -eq $1 ]] || fail "exit $code, expected $1"
 }
-expect_out() { grep -qF -- "$1" "$out" || fail "stdout lacks: $1"; }
-expect_err() { grep -qF -- "$1" "$err" || fail "stderr lacks: $1"; }
 
 # rows FILTER: prints "op|case|replicas|verified|note" for every CSV row.
 rows() {
@@ -58,6 +43,13 @@ with open(sys.argv[1], newline="") as f:
     for r in csv.DictReader(f):
         print("|".join([r["op"], r["case"], r["replicas"], r["verified"], r["note"]]))
 EOF
+}
+
+# has_row CSV REGEX: some row matches. grep reads every row (no -q): with
+# pipefail, a reader quitting early would fail the pipeline on the writer's
+# broken pipe.
+has_row() {
+  rows "$1" | grep -- "$2" >/dev/null
 }
 
 # All rows verified except those matching the regex in $1 (may be empty).
@@ -99,7 +91,7 @@ tsd-cluster)
   expect_out 'js_Publish (one round trip per point): R3 at'
   all_verified_except "$res" tsd ''
   has_rows_with_replicas "$res/tsd.csv" 1 3
-  rows "$res/tsd.csv" | grep -q '^js_publish_sync|.*|3|yes|.*R3/R1 rate' ||
+  has_row "$res/tsd.csv" '^js_publish_sync|.*|3|yes|.*R3/R1 rate' ||
     fail "the R3 js_publish_sync row carries no R3/R1 ratio"
   ;;
 ps-cluster)
@@ -111,7 +103,7 @@ ps-cluster)
   expect_out 'bytes/point on disk, all copies: R1'
   all_verified_except "$res" point-store '^cas_update\|cas expect_last_subject_seq\|3\|'
   has_rows_with_replicas "$res/point-store.csv" 1 3
-  rows "$res/point-store.csv" | grep -q '^state_direct_get|history=10|3|yes|.*R3/R1 rate' ||
+  has_row "$res/point-store.csv" '^state_direct_get|history=10|3|yes|.*R3/R1 rate' ||
     fail "the R3 direct get row carries no R3/R1 ratio"
   ;;
 tsd-failover)
@@ -125,9 +117,9 @@ tsd-failover)
   else
     all_verified_except "$res" tsd '^failover_rejoin\|'
   fi
-  rows "$res/tsd.csv" | grep -q '^failover_publish|R3 leader SIGKILLed at 1/3, w=1024|3|yes|' ||
+  has_row "$res/tsd.csv" '^failover_publish|R3 leader SIGKILLed at 1/3, w=1024|3|yes|' ||
     fail "no verified failover_publish row"
-  rows "$res/tsd.csv" | grep -q '^failover_rejoin|killed leader restarted on its store dir|3|' ||
+  has_row "$res/tsd.csv" '^failover_rejoin|killed leader restarted on its store dir|3|' ||
     fail "no failover_rejoin row"
   ;;
 tsd-failover-fault)
@@ -136,7 +128,7 @@ tsd-failover-fault)
   expect_code 1
   [[ $(wc -l <"$err") -eq 1 ]] || fail "stderr is not one line"
   expect_err 'acknowledged points are missing from NODES after its leader'
-  rows "$res/tsd.csv" | grep -q '^failover_publish|.*|3|no|' ||
+  has_row "$res/tsd.csv" '^failover_publish|.*|3|no|' ||
     fail "the failover_publish row is not verified=no"
   ;;
 tsd-url)
@@ -196,12 +188,4 @@ sync-hubleaf-wide)
   ;;
 esac
 
-# Nothing may outlive the run: servers started from this TMPDIR, or dirs.
-sleep 0.2
-if pgrep -f "$TMPDIR/" >/dev/null; then
-  fail "a process started from $TMPDIR is still running: $(pgrep -af "$TMPDIR/")"
-fi
-left=$(ls -A "$TMPDIR")
-[[ -z $left ]] || fail "left in $TMPDIR: $left"
-[[ $status -eq 0 ]] && rm -rf "$work"
-exit $status
+case_end keep
