@@ -10,18 +10,6 @@
 #include "nx_stream.h"
 #include "nx_subject.h"
 
-bool nx_version_at_least(const char *version, int major, int minor, int patch)
-{
-    int a = 0, b = 0, c = 0;
-    if (version == NULL || sscanf(version, "%d.%d.%d", &a, &b, &c) < 2)
-        return false;
-    if (a != major)
-        return a > major;
-    if (b != minor)
-        return b > minor;
-    return c >= patch;
-}
-
 static int start_deployment(nx_run *run, const char *experiment, nx_err *err)
 {
     const nx_opts *o = &run->opts;

@@ -18,6 +18,7 @@
 #include "nx_err.h"
 #include "nx_results.h"
 #include "nx_server.h"
+#include "nx_version.h"
 
 #define NX_RUN_STREAMS_MAX 64
 
@@ -63,8 +64,5 @@ int nx_run_subject(const nx_run *run, const char *node, const char *prop, char *
  * probe stream under the run's scope, deleted at once. When it does not,
  * why holds the server's answer. */
 bool nx_run_takes_r3(nx_run *run, char *why, size_t len);
-
-/* True when the server version is at least major.minor.patch. */
-bool nx_version_at_least(const char *version, int major, int minor, int patch);
 
 #endif

@@ -22,6 +22,7 @@
 #include "nx_janitor.h"
 #include "nx_monitor.h"
 #include "nx_stats.h"
+#include "nx_version.h"
 #include "nx_wait.h"
 
 #define READY_TIMEOUT_MS 10000
@@ -36,6 +37,8 @@ struct nx_server {
     char cluster_name[128];
     char routes[NX_ROUTES_MAX][128];
     int nroutes;
+    char sync_interval[32];
+    char leaf_compression[16];
     bool keep;
 
     char dir[PATH_MAX];
@@ -91,6 +94,55 @@ int nx_server_find_binary(const char *explicit_path, char *out, size_t len, nx_e
                         "the binary");
 }
 
+int nx_server_binary_version(const char *binary, char *out, size_t len, nx_err *err)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return nx_fail(err, "cannot ask %s its version: %s", binary, strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return nx_fail(err, "cannot ask %s its version: %s", binary, strerror(errno));
+    }
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        char *const argv[] = {"nats-server", "--version", NULL};
+        execv(binary, argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    char buf[256];
+    size_t n = 0;
+    int64_t deadline = nx_now_ns() + 5 * (int64_t)1000000000;
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    while (n < sizeof buf - 1 && nx_now_ns() < deadline) {
+        ssize_t r = read(fds[0], buf + n, sizeof buf - 1 - n);
+        if (r == 0)
+            break;
+        if (r > 0)
+            n += (size_t)r;
+        else if (errno == EAGAIN || errno == EINTR)
+            nx_sleep_ms(2);
+        else
+            break;
+    }
+    close(fds[0]);
+    buf[n] = '\0';
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    /* "nats-server: v2.10.27" */
+    const char *v = strstr(buf, ": v");
+    nx_version parsed;
+    if (v == NULL || nx_version_parse(v + 2, &parsed) != 0)
+        return nx_fail(err, "%s --version did not print a nats-server version", binary);
+    size_t vl = strcspn(v + 3, " \r\n");
+    snprintf(out, len, "%.*s", (int)vl, v + 3);
+    return 0;
+}
+
 /* The config format takes double-quoted strings; refuse paths that would
  * need escaping rather than generate a config the server misreads. */
 static int check_quotable(const char *what, const char *s, nx_err *err)
@@ -126,6 +178,8 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
         fprintf(f, "jetstream {\n  store_dir: \"%s\"\n", s->store_dir);
         if (s->domain[0])
             fprintf(f, "  domain: \"%s\"\n", s->domain);
+        if (s->sync_interval[0])
+            fprintf(f, "  sync_interval: %s\n", s->sync_interval);
         fprintf(f, "}\n");
     }
     if (s->leaf_listen || s->leaf_remote[0]) {
@@ -133,8 +187,13 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
         if (s->leaf_listen) {
             port_or_random(port, sizeof port, s->leaf_port);
             fprintf(f, "  listen: \"127.0.0.1:%s\"\n", port);
+            if (s->leaf_compression[0])
+                fprintf(f, "  compression: %s\n", s->leaf_compression);
         }
-        if (s->leaf_remote[0])
+        if (s->leaf_remote[0] && s->leaf_compression[0])
+            fprintf(f, "  remotes: [ { url: \"%s\", compression: %s } ]\n", s->leaf_remote,
+                    s->leaf_compression);
+        else if (s->leaf_remote[0])
             fprintf(f, "  remotes: [ { url: \"%s\" } ]\n", s->leaf_remote);
         fprintf(f, "}\n");
     }
@@ -333,10 +392,59 @@ static int launch(nx_server *s, nx_err *err)
     return 0;
 }
 
+static bool is_duration(const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    return end != v && n > 0 &&
+           (strcmp(end, "ms") == 0 || strcmp(end, "s") == 0 || strcmp(end, "m") == 0 ||
+            strcmp(end, "h") == 0);
+}
+
+int nx_server_config_check(const nx_server_config *c, const char *version, nx_err *err)
+{
+    char line[160];
+    if (c->sync_interval) {
+        if (strcmp(c->sync_interval, "always") != 0 && !is_duration(c->sync_interval))
+            return nx_fail(err, "sync_interval '%s': expected always or a duration like 1s",
+                           c->sync_interval);
+        if (!nx_version_has(version, NX_FEAT_SYNC_INTERVAL))
+            return nx_fail(
+                err, "%s",
+                nx_feature_missing_line(NX_FEAT_SYNC_INTERVAL, version, line, sizeof line));
+    }
+    if (c->leaf_compression) {
+        static const char *const modes[] = {"off", "s2_fast", "s2_better", "s2_best", "s2_auto"};
+        bool known = false;
+        for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+            known = known || strcmp(c->leaf_compression, modes[i]) == 0;
+        if (!known)
+            return nx_fail(err,
+                           "leafnode compression '%s': expected off, s2_fast, s2_better, "
+                           "s2_best or s2_auto",
+                           c->leaf_compression);
+        if (!nx_version_has(version, NX_FEAT_LEAF_COMPRESSION))
+            return nx_fail(
+                err, "%s",
+                nx_feature_missing_line(NX_FEAT_LEAF_COMPRESSION, version, line, sizeof line));
+    }
+    return 0;
+}
+
 static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
 {
     if (nx_server_find_binary(c->binary, s->binary, sizeof s->binary, err) != 0)
         return -1;
+    if (c->sync_interval || c->leaf_compression) {
+        char version[32];
+        if (nx_server_binary_version(s->binary, version, sizeof version, err) != 0 ||
+            nx_server_config_check(c, version, err) != 0)
+            return -1;
+        snprintf(s->sync_interval, sizeof s->sync_interval, "%s",
+                 c->sync_interval ? c->sync_interval : "");
+        snprintf(s->leaf_compression, sizeof s->leaf_compression, "%s",
+                 c->leaf_compression ? c->leaf_compression : "");
+    }
     if (c->nroutes < 0 || c->nroutes > NX_ROUTES_MAX)
         return nx_fail(err, "too many routes (%d, at most %d)", c->nroutes, NX_ROUTES_MAX);
     const char *strings[] = {c->name, c->domain, c->leaf_remote, c->cluster_name};

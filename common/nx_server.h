@@ -28,7 +28,13 @@ typedef struct nx_server_config {
     int cluster_port;                  /* 0: random (only for a cluster that others route to) */
     const char *routes[NX_ROUTES_MAX]; /* nats-route:// URLs of the other members */
     int nroutes;
-    bool keep; /* leave the temp dir in place (--keep) */
+    /* Version-specific keys (NULL: not written, the server's default). A
+     * key the binary's version does not know is refused before the spawn
+     * with a line naming the version it needs (2.9 refuses to start on an
+     * unknown key). */
+    const char *sync_interval;    /* jetstream sync_interval: "always" or a duration ("1s") */
+    const char *leaf_compression; /* leafnodes and the remote: off, s2_fast, ..., s2_auto */
+    bool keep;                    /* leave the temp dir in place (--keep) */
 } nx_server_config;
 
 typedef struct nx_server nx_server;
@@ -38,6 +44,15 @@ void nx_server_config_init(nx_server_config *c);
 /* Finds the nats-server binary: explicit (a --nats-server value), then
  * $NATS_SERVER, then PATH. The error says how to install it. */
 int nx_server_find_binary(const char *explicit_path, char *out, size_t len, nx_err *err);
+
+/* The version a nats-server binary reports with --version ("2.10.27"),
+ * without starting a server. */
+int nx_server_binary_version(const char *binary, char *out, size_t len, nx_err *err);
+
+/* Whether every version-specific key of c is known to a server of version
+ * (pure: no process is started). The error names the key and the version
+ * it needs. */
+int nx_server_config_check(const nx_server_config *c, const char *version, nx_err *err);
 
 /* Spawns a server and waits until it accepts clients (ports discovered from
  * the ports file, the leafnode and route ports from /varz). A server that

@@ -134,11 +134,6 @@ static void info_line(void **state)
     assert_string_equal(v, "2.10.1");
     assert_int_equal(nx_info_line_version("-ERR 'bad'", v, sizeof v, &err), -1);
     assert_int_equal(nx_info_line_version("INFO {}", v, sizeof v, &err), -1);
-    assert_true(nx_version_at_least("2.10.1", 2, 10, 0));
-    assert_true(nx_version_at_least("2.9.10", 2, 9, 10));
-    assert_false(nx_version_at_least("2.9.10", 2, 10, 0));
-    assert_false(nx_version_at_least("garbage", 2, 0, 0));
-    assert_true(nx_version_at_least("3.0", 2, 10, 0));
 }
 
 static void live_server(void **state)
