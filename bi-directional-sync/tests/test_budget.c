@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <math.h>
 
-#include "budget.h"
-#include "pace.h"
+#include "bds_budget.h"
+#include "bds_pace.h"
 
 static void per_msg_raw_and_net(void **state)
 {

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "copy_check.h"
+#include "bds_copy_check.h"
 
 #define SUBJECT "n.hub.1.value"
 

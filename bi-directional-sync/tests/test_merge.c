@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "merge.h"
+#include "bds_merge.h"
 
 static prop_head head(const char *prop, const char *value, const char *origin, int64_t t,
                       bool tombstone)

@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "sync_opts.h"
+#include "bds_opts.h"
 
 static nx_cli_result parse(sync_opts *o, nx_err *err, int argc, char **argv)
 {

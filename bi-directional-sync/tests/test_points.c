@@ -6,7 +6,7 @@
 
 #include <cmocka.h>
 
-#include "points.h"
+#include "bds_points.h"
 
 static void indexed_round_trip(void **state)
 {

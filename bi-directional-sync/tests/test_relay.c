@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "bds_relay.h"
 
 static int listen_loopback(int *port)
 {
