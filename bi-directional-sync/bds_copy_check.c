@@ -4,14 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void note_problem(copy_check *c, const char *fmt, unsigned long long a, unsigned long long b)
+static void note_problem(bds_copy_check *c, const char *fmt, unsigned long long a,
+                         unsigned long long b)
 {
     if (c->first_problem[0] == '\0')
         snprintf(c->first_problem, sizeof c->first_problem, fmt, a, b);
 }
 
-void copy_check_run(const point_list *l, uint64_t expected, const char *origin, const char *subject,
-                    size_t data_len, copy_check *out)
+void bds_copy_check_run(const bds_point_list *l, uint64_t expected, const char *origin,
+                        const char *subject, size_t data_len, bds_copy_check *out)
 {
     memset(out, 0, sizeof *out);
     out->expected = expected;
@@ -19,7 +20,7 @@ void copy_check_run(const point_list *l, uint64_t expected, const char *origin, 
     uint8_t *seen = calloc((size_t)expected + 1, 1);
     uint64_t prev = 0;
     for (size_t i = 0; i < l->n; i++) {
-        const point_record *r = &l->items[i];
+        const bds_point_record *r = &l->items[i];
         if (!r->has_index || !r->filler_ok || r->data_len != data_len ||
             strcmp(r->origin, origin) != 0 || strcmp(r->subject, subject) != 0 ||
             r->index >= expected) {

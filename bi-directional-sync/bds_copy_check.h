@@ -3,8 +3,8 @@
  * origin on the right subject. Counts what is missing and what is there
  * twice rather than stopping at the first difference, so a failed run says
  * how much went wrong. */
-#ifndef SYNC_COPY_CHECK_H
-#define SYNC_COPY_CHECK_H
+#ifndef BDS_COPY_CHECK_H
+#define BDS_COPY_CHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,7 +12,7 @@
 
 #include "bds_points.h"
 
-typedef struct copy_check {
+typedef struct bds_copy_check {
     uint64_t expected;     /* points 0..expected-1 */
     uint64_t held;         /* messages in the copy */
     uint64_t missing;      /* indexes never seen */
@@ -22,12 +22,12 @@ typedef struct copy_check {
                               or an index never written */
     uint64_t first_missing;
     char first_problem[200]; /* "" when the copy is exact */
-} copy_check;
+} bds_copy_check;
 
-void copy_check_run(const point_list *l, uint64_t expected, const char *origin, const char *subject,
-                    size_t data_len, copy_check *out);
+void bds_copy_check_run(const bds_point_list *l, uint64_t expected, const char *origin,
+                        const char *subject, size_t data_len, bds_copy_check *out);
 
-static inline bool copy_check_ok(const copy_check *c)
+static inline bool bds_copy_check_ok(const bds_copy_check *c)
 {
     return c->missing == 0 && c->duplicates == 0 && c->out_of_order == 0 && c->corrupt == 0 &&
            c->held == c->expected;

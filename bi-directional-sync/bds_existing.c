@@ -62,7 +62,7 @@ static bool overlap(const char *a, const char *b)
  * either side listening on a filter that covers the run's subjects (n.>,
  * say) would store the run's points too. Such a deployment is refused
  * before anything is published. */
-static int nobody_listens(jsCtx *js, const char *who, const sync_names *n, nx_err *err)
+static int nobody_listens(jsCtx *js, const char *who, const bds_names *n, nx_err *err)
 {
     jsStreamInfoList *list = NULL;
     jsErrCode jerr = 0;
@@ -89,7 +89,7 @@ static int nobody_listens(jsCtx *js, const char *who, const sync_names *n, nx_er
     return rc;
 }
 
-int topology_attach(topology *t, const existing_config *cfg, nx_err *err)
+int bds_topology_attach(bds_topology *t, const bds_existing_config *cfg, nx_err *err)
 {
     memset(t, 0, sizeof *t);
     t->existing = true;
@@ -120,7 +120,7 @@ int topology_attach(topology *t, const existing_config *cfg, nx_err *err)
     if (strcmp(across, hub_domain) != 0)
         return nx_fail(err, "through domain '%s' the leaf reaches a JetStream of domain '%s'",
                        hub_domain, across);
-    sync_names_scoped(&t->names, hub_domain, leaf_domain);
+    bds_names_scoped(&t->names, hub_domain, leaf_domain);
     if (nobody_listens(t->hub_js, "the hub", &t->names, err) != 0 ||
         nobody_listens(t->leaf_js, "the leaf", &t->names, err) != 0) {
         t->names.prefix[0] = '\0'; /* nothing of the run's to delete */
@@ -150,7 +150,7 @@ static void delete_prefixed(jsCtx *js, const char *who, const char *prefix)
     jsStreamNamesList_Destroy(names);
 }
 
-void existing_cleanup(topology *t)
+void bds_existing_cleanup(bds_topology *t)
 {
     /* An empty prefix would match everything: only ever a scoped run's. */
     if (!t->existing || t->names.prefix[0] == '\0')

@@ -6,13 +6,13 @@
 #include "nx_stats.h"
 #include "nx_wait.h"
 
-int idle_measure(const sync_env *env, double seconds, idle_result *out, nx_err *err)
+int bds_idle_measure(const bds_env *env, double seconds, bds_idle_result *out, nx_err *err)
 {
     memset(out, 0, sizeof *out);
     int64_t up0 = 0, down0 = 0, up1 = 0, down1 = 0;
-    bool lz = sync_leafz_bytes(env->hub_monitor, &up0, &down0);
-    relay_counts before, after;
-    relay_read_counts(env->link, &before);
+    bool lz = bds_leafz_bytes(env->hub_monitor, &up0, &down0);
+    bds_relay_counts before, after;
+    bds_relay_read_counts(env->link, &before);
     int64_t t0 = nx_now_ns(), end = t0 + (int64_t)(seconds * 1e9);
     nx_progress prog;
     nx_progress_start(&prog, "idle link", (uint64_t)(seconds * 10), env->quiet);
@@ -22,10 +22,10 @@ int idle_measure(const sync_env *env, double seconds, idle_result *out, nx_err *
         nx_progress_update(&prog, (uint64_t)((nx_now_ns() - t0) / 100000000));
     }
     nx_progress_end(&prog);
-    relay_read_counts(env->link, &after);
+    bds_relay_read_counts(env->link, &after);
     out->seconds = (double)(nx_now_ns() - t0) / 1e9;
-    out->link = relay_counts_diff(&after, &before);
-    out->leafz_ok = lz && sync_leafz_bytes(env->hub_monitor, &up1, &down1);
+    out->link = bds_relay_counts_diff(&after, &before);
+    out->leafz_ok = lz && bds_leafz_bytes(env->hub_monitor, &up1, &down1);
     out->leafz_up = up1 - up0;
     out->leafz_down = down1 - down0;
     if (after.active != 1 || out->link.accepted != 0)
@@ -36,7 +36,7 @@ int idle_measure(const sync_env *env, double seconds, idle_result *out, nx_err *
     return 0;
 }
 
-double idle_bps(const idle_result *r, relay_dir d)
+double bds_idle_bps(const bds_idle_result *r, bds_relay_dir d)
 {
     return r->seconds > 0 ? (double)r->link.bytes[d] / r->seconds : 0;
 }

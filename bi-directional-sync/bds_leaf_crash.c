@@ -47,24 +47,24 @@ static const char *copy_name(int i)
     return i == 0 ? "CRASH-HUB" : "CRASH-LEAF";
 }
 
-static uint64_t held(const sync_path *p)
+static uint64_t held(const bds_path *p)
 {
     nx_stream_state st;
     nx_err ignored;
     return nx_stream_state_get(p->dst_js, p->stream[0], &st, &ignored) == 0 ? st.msgs : 0;
 }
 
-static void paths_init(run_ctx *c, sync_path *h2l, sync_path *l2h)
+static void paths_init(bds_ctx *c, bds_path *h2l, bds_path *l2h)
 {
-    sync_path_init(h2l, &c->t, true, 1);
-    sync_path_init(l2h, &c->t, false, 1);
+    bds_path_init(h2l, &c->t, true, 1);
+    bds_path_init(l2h, &c->t, false, 1);
     snprintf(h2l->stream[0], sizeof h2l->stream[0], "CRASH-HUB");
     snprintf(l2h->stream[0], sizeof l2h->stream[0], "CRASH-LEAF");
 }
 
 /* A copy polled until it holds a number of points. */
 typedef struct copy_wait {
-    const sync_path *p;
+    const bds_path *p;
     uint64_t want, held;
 } copy_wait;
 
@@ -77,7 +77,7 @@ static bool copy_holds(void *ctx)
 
 /* Waits until the leaf's copy of CRASH-HUB holds the target, then kills the
  * leaf; the counts both copies had are in at_kill. */
-static int kill_mid_sync(run_ctx *c, const sync_path *h2l, const sync_path *l2h, uint64_t target,
+static int kill_mid_sync(bds_ctx *c, const bds_path *h2l, const bds_path *l2h, uint64_t target,
                          uint64_t at_kill[2], nx_err *err)
 {
     copy_wait w = {.p = h2l, .want = target};
@@ -95,7 +95,7 @@ static int kill_mid_sync(run_ctx *c, const sync_path *h2l, const sync_path *l2h,
 
 /* Both copies polled after the restart: when each was complete. */
 typedef struct completion {
-    const sync_path *const *paths;
+    const bds_path *const *paths;
     uint64_t n;
     int64_t t0;
     double *done_s;
@@ -117,7 +117,7 @@ static bool both_complete(void *ctx)
 }
 
 /* Seconds from t0 until each path's copy holds n. */
-static int wait_complete(const sync_path *paths[2], uint64_t n, int64_t t0, double done_s[2],
+static int wait_complete(const bds_path *paths[2], uint64_t n, int64_t t0, double done_s[2],
                          nx_err *err)
 {
     done_s[0] = done_s[1] = 0;
@@ -136,18 +136,18 @@ static int wait_complete(const sync_path *paths[2], uint64_t n, int64_t t0, doub
     return 0;
 }
 
-static int check_copy(natsConnection *nc, jsCtx *js, const sync_path *p, uint64_t n,
-                      size_t data_len, copy_check *out, nx_err *err)
+static int check_copy(natsConnection *nc, jsCtx *js, const bds_path *p, uint64_t n, size_t data_len,
+                      bds_copy_check *out, nx_err *err)
 {
-    point_list l;
-    if (point_read_stream(nc, js, p->stream[0], p->subject[0], &l, err) != 0)
+    bds_point_list l;
+    if (bds_point_read_stream(nc, js, p->stream[0], p->subject[0], &l, err) != 0)
         return nx_fail_wrap(err, "leaf crash: ");
-    copy_check_run(&l, n, p->origin, p->subject[0], data_len, out);
-    point_list_free(&l);
+    bds_copy_check_run(&l, n, p->origin, p->subject[0], data_len, out);
+    bds_point_list_free(&l);
     return 0;
 }
 
-static void add_check(leaf_crash_dir *d, const copy_check *k)
+static void add_check(bds_leaf_crash_dir *d, const bds_copy_check *k)
 {
     d->checked += k->expected;
     d->held += k->held;
@@ -158,7 +158,7 @@ static void add_check(leaf_crash_dir *d, const copy_check *k)
         snprintf(d->problem, sizeof d->problem, "%s", k->first_problem);
 }
 
-static void add_kill_point(leaf_crash_dir *d, uint64_t at)
+static void add_kill_point(bds_leaf_crash_dir *d, uint64_t at)
 {
     if (d->rounds == 0 || at < d->kill_min)
         d->kill_min = at;
@@ -166,61 +166,62 @@ static void add_kill_point(leaf_crash_dir *d, uint64_t at)
         d->kill_max = at;
 }
 
-static int one_round(run_ctx *c, int round, uint64_t *rng, leaf_crash_result *res, nx_err *err)
+static int one_round(bds_ctx *c, int round, uint64_t *rng, bds_leaf_crash_result *res, nx_err *err)
 {
     const uint64_t n = LEAF_CRASH_POINTS;
     size_t data_len = (size_t)c->o->base.payload;
-    sync_path h2l, l2h;
+    bds_path h2l, l2h;
     paths_init(c, &h2l, &l2h);
-    story_heading(&c->st,
-                  "Leaf SIGKILLed in the middle of a sync, round %d of %ld (link paced to "
-                  "%d kbit/s each way)",
-                  round + 1, c->o->crash_rounds, LEAF_CRASH_KBIT);
-    relay_set_rate(c->t.link, LEAF_CRASH_KBIT * 1000L);
+    bds_story_heading(&c->st,
+                      "Leaf SIGKILLed in the middle of a sync, round %d of %ld (link paced to "
+                      "%d kbit/s each way)",
+                      round + 1, c->o->crash_rounds, LEAF_CRASH_KBIT);
+    bds_relay_set_rate(c->t.link, LEAF_CRASH_KBIT * 1000L);
     double pub_s = 0;
     size_t point_bytes = 0;
-    int rc = sync_path_create(&h2l, err);
+    int rc = bds_path_create(&h2l, err);
     if (rc == 0)
-        rc = sync_path_create(&l2h, err);
+        rc = bds_path_create(&l2h, err);
     /* The leaf's points first: all of them must be acked before the kill. */
     if (rc == 0)
-        rc = sync_publish(&l2h, &c->env, n, data_len, false, &pub_s, &point_bytes, err);
+        rc = bds_publish(&l2h, &c->env, n, data_len, false, &pub_s, &point_bytes, err);
     if (rc == 0)
-        rc = sync_publish(&h2l, &c->env, n, data_len, false, &pub_s, &point_bytes, err);
+        rc = bds_publish(&h2l, &c->env, n, data_len, false, &pub_s, &point_bytes, err);
     uint64_t target = n / 4 + splitmix(rng) % (n / 2);
     uint64_t at_kill[2] = {0, 0};
     if (rc == 0) {
-        story_line(&c->st, "publish on the leaf and on the hub, every publish acked", "%llu each",
-                   (unsigned long long)n);
+        bds_story_line(&c->st, "publish on the leaf and on the hub, every publish acked",
+                       "%llu each", (unsigned long long)n);
         rc = kill_mid_sync(c, &h2l, &l2h, target, at_kill, err);
     }
     if (rc == 0) {
-        story_line(&c->st, "SIGKILL the leaf; the copies held",
-                   "hub_to_leaf %llu, leaf_to_hub %llu", (unsigned long long)at_kill[0],
-                   (unsigned long long)at_kill[1]);
+        bds_story_line(&c->st, "SIGKILL the leaf; the copies held",
+                       "hub_to_leaf %llu, leaf_to_hub %llu", (unsigned long long)at_kill[0],
+                       (unsigned long long)at_kill[1]);
         int64_t t0 = nx_now_ns();
-        rc = topology_leaf_start_again(&c->t, err);
+        rc = bds_topology_leaf_start_again(&c->t, err);
         double reconnect_s = 0, done_s[2] = {0, 0};
         if (rc == 0)
-            rc = topology_wait_leafz(&c->t, 1, 30000, err);
+            rc = bds_topology_wait_leafz(&c->t, 1, 30000, err);
         if (rc == 0) {
             reconnect_s = (double)(nx_now_ns() - t0) / 1e9;
-            story_line(&c->st, "restart the leaf; hub lists it again after", "%.2f s", reconnect_s);
-            const sync_path *paths[2] = {&h2l, &l2h};
+            bds_story_line(&c->st, "restart the leaf; hub lists it again after", "%.2f s",
+                           reconnect_s);
+            const bds_path *paths[2] = {&h2l, &l2h};
             rc = wait_complete(paths, n, t0, done_s, err);
         }
         if (rc == 0) {
             nx_sleep_ms(SETTLE_MS);
-            copy_check k[3];
+            bds_copy_check k[3];
             /* --inject-fault crash-copy: the check expects one point more */
-            uint64_t want = c->o->fault == FAULT_CRASH_COPY ? n + 1 : n;
+            uint64_t want = c->o->fault == BDS_FAULT_CRASH_COPY ? n + 1 : n;
             rc = check_copy(h2l.dst_nc, h2l.dst_js, &h2l, want, data_len, &k[0], err);
             if (rc == 0)
                 rc = check_copy(l2h.dst_nc, l2h.dst_js, &l2h, n, data_len, &k[1], err);
             if (rc == 0)
                 rc = check_copy(l2h.src_nc, l2h.src_js, &l2h, n, data_len, &k[2], err);
             if (rc == 0) {
-                leaf_crash_dir *dirs[2] = {&res->dir[0], &res->dir[1]};
+                bds_leaf_crash_dir *dirs[2] = {&res->dir[0], &res->dir[1]};
                 for (int i = 0; i < 2; i++) {
                     add_kill_point(dirs[i], at_kill[i]);
                     add_check(dirs[i], &k[i]);
@@ -230,36 +231,37 @@ static int one_round(run_ctx *c, int round, uint64_t *rng, leaf_crash_result *re
                 }
                 res->leaf_origin_held += k[2].held;
                 res->leaf_origin_acked += n;
-                res->leaf_origin_ok = res->leaf_origin_ok && copy_check_ok(&k[2]);
+                res->leaf_origin_ok = res->leaf_origin_ok && bds_copy_check_ok(&k[2]);
                 for (int i = 0; i < 2; i++) {
                     char action[96];
                     snprintf(action, sizeof action, "%s's copy of %s complete after",
                              i == 0 ? "the leaf" : "the hub", copy_name(i));
-                    story_line(&c->st, action, "%.2f s (%llu held, %llu missing, %llu twice)",
-                               done_s[i], (unsigned long long)k[i].held,
-                               (unsigned long long)k[i].missing,
-                               (unsigned long long)k[i].duplicates);
+                    bds_story_line(&c->st, action, "%.2f s (%llu held, %llu missing, %llu twice)",
+                                   done_s[i], (unsigned long long)k[i].held,
+                                   (unsigned long long)k[i].missing,
+                                   (unsigned long long)k[i].duplicates);
                 }
-                story_line(&c->st, "the leaf's own CRASH-LEAF after the kill", "%llu of %llu acked",
-                           (unsigned long long)k[2].held, (unsigned long long)n);
+                bds_story_line(&c->st, "the leaf's own CRASH-LEAF after the kill",
+                               "%llu of %llu acked", (unsigned long long)k[2].held,
+                               (unsigned long long)n);
             }
         }
     }
-    relay_set_rate(c->t.link, 0);
+    bds_relay_set_rate(c->t.link, 0);
     nx_err derr;
-    if ((sync_path_delete(&h2l, &derr) != 0 || sync_path_delete(&l2h, &derr) != 0) && rc == 0)
+    if ((bds_path_delete(&h2l, &derr) != 0 || bds_path_delete(&l2h, &derr) != 0) && rc == 0)
         rc = nx_fail(err, "%s", derr.msg);
     return rc;
 }
 
-static int write_rows(run_ctx *c, const leaf_crash_result *res, nx_err *err)
+static int write_rows(bds_ctx *c, const bds_leaf_crash_result *res, nx_err *err)
 {
     static const char *const names[2] = {"hub_to_leaf", "leaf_to_hub"};
     for (int i = 0; i < 2; i++) {
-        const leaf_crash_dir *d = &res->dir[i];
+        const bds_leaf_crash_dir *d = &res->dir[i];
         if (d->rounds == 0)
             continue;
-        double times[LEAF_CRASH_ROUNDS_MAX], max = 0;
+        double times[BDS_LEAF_CRASH_ROUNDS_MAX], max = 0;
         for (long r = 0; r < d->rounds; r++) {
             times[r] = d->catchup_s[r];
             max = times[r] > max ? times[r] : max;
@@ -296,20 +298,20 @@ static int write_rows(run_ctx *c, const leaf_crash_result *res, nx_err *err)
         snprintf(detail, sizeof detail, "missing %llu, twice %llu; killed at %llu-%llu",
                  (unsigned long long)d->missing, (unsigned long long)d->duplicates,
                  (unsigned long long)d->kill_min, (unsigned long long)d->kill_max);
-        if (report_row(&c->rep, &row, detail, err) != 0)
+        if (bds_report_row(&c->rep, &row, detail, err) != 0)
             return -1;
     }
     return 0;
 }
 
-int section_leaf_crash(run_ctx *c, nx_err *err)
+int bds_section_leaf_crash(bds_ctx *c, nx_err *err)
 {
     long rounds = c->o->crash_rounds;
     if (rounds <= 0)
         return 0;
-    if (rounds > LEAF_CRASH_ROUNDS_MAX)
-        rounds = LEAF_CRASH_ROUNDS_MAX;
-    leaf_crash_result res;
+    if (rounds > BDS_LEAF_CRASH_ROUNDS_MAX)
+        rounds = BDS_LEAF_CRASH_ROUNDS_MAX;
+    bds_leaf_crash_result res;
     memset(&res, 0, sizeof res);
     res.leaf_origin_ok = true;
     uint64_t rng = (uint64_t)nx_wall_ns();
@@ -322,7 +324,7 @@ int section_leaf_crash(run_ctx *c, nx_err *err)
     if (rc != 0)
         return -1;
     for (int i = 0; i < 2; i++) {
-        const leaf_crash_dir *d = &res.dir[i];
+        const bds_leaf_crash_dir *d = &res.dir[i];
         if (d->missing || d->duplicates || d->other || d->held != d->checked)
             return nx_fail(err,
                            "leaf crash: %s's copy of %s after the restart: %llu missing, %llu "

@@ -5,17 +5,17 @@
 
 static const double budget_kbit[] = {20, 100};
 
-static const char *dir_name(relay_dir d)
+static const char *dir_name(bds_relay_dir d)
 {
-    return d == RELAY_UP ? "up" : "down";
+    return d == BDS_RELAY_UP ? "up" : "down";
 }
 
-static const char *dir_arrow(relay_dir d)
+static const char *dir_arrow(bds_relay_dir d)
 {
-    return d == RELAY_UP ? "leaf->hub" : "hub->leaf";
+    return d == BDS_RELAY_UP ? "leaf->hub" : "hub->leaf";
 }
 
-int row_sync_setup(report *rep, const char *cs, int streams, double seconds, nx_err *err)
+int bds_row_sync_setup(bds_report *rep, const char *cs, int streams, double seconds, nx_err *err)
 {
     nx_row row;
     nx_row_init(&row);
@@ -32,44 +32,45 @@ int row_sync_setup(report *rep, const char *cs, int streams, double seconds, nx_
              "nothing here",
              streams / 2);
     row.note = note;
-    return report_row(rep, &row, "until every sourced copy holds a point", err);
+    return bds_report_row(rep, &row, "until every sourced copy holds a point", err);
 }
 
-int rows_link_idle(report *rep, const char *cs, const idle_result *r, nx_err *err)
+int bds_rows_link_idle(bds_report *rep, const char *cs, const bds_idle_result *r, nx_err *err)
 {
     for (int d = 0; d < 2; d++) {
         nx_row row;
         nx_row_init(&row);
         row.op = "link_idle";
         char case_name[96], note[480], detail[160];
-        snprintf(case_name, sizeof case_name, "%s %s", dir_name((relay_dir)d), cs);
+        snprintf(case_name, sizeof case_name, "%s %s", dir_name((bds_relay_dir)d), cs);
         row.case_name = case_name;
         row.seconds = r->seconds;
         row.bytes = (int64_t)r->link.bytes[d];
-        row.rate_per_s = idle_bps(r, (relay_dir)d);
+        row.rate_per_s = bds_idle_bps(r, (bds_relay_dir)d);
         /* Nothing was published, so there is no data to check: only that
          * the link stayed up. */
         row.verified = false;
-        int64_t lz = d == RELAY_UP ? r->leafz_up : r->leafz_down;
+        int64_t lz = d == BDS_RELAY_UP ? r->leafz_up : r->leafz_down;
         snprintf(note, sizeof note,
                  "derived, not a data check (nothing published; checked only that the link "
                  "stayed up): %s bytes counted by a relay on the leafnode link, TCP payload "
                  "only, in %llu reads (each at least one TCP segment: add ~%d B of IP/TCP "
                  "headers per segment on a real link); the hub's /leafz counted %s%lld B "
                  "(payload only)",
-                 dir_arrow((relay_dir)d), (unsigned long long)r->link.reads[d], BUDGET_HEADER_BYTES,
-                 r->leafz_ok ? "" : "(unavailable) ", (long long)lz);
+                 dir_arrow((bds_relay_dir)d), (unsigned long long)r->link.reads[d],
+                 BDS_BUDGET_HEADER_BYTES, r->leafz_ok ? "" : "(unavailable) ", (long long)lz);
         row.note = note;
         snprintf(detail, sizeof detail, "%.1f B/s = %.0f bit/s %s; %.1f reads/s; leafz %lld B",
-                 row.rate_per_s, row.rate_per_s * 8, dir_arrow((relay_dir)d),
+                 row.rate_per_s, row.rate_per_s * 8, dir_arrow((bds_relay_dir)d),
                  r->seconds > 0 ? (double)r->link.reads[d] / r->seconds : 0, (long long)lz);
-        if (report_row(rep, &row, detail, err) != 0)
+        if (bds_report_row(rep, &row, detail, err) != 0)
             return -1;
     }
     return 0;
 }
 
-int row_sync(report *rep, const sync_path *p, const char *cs, const sync_total *tot, nx_err *err)
+int bds_row_sync(bds_report *rep, const bds_path *p, const char *cs, const bds_total *tot,
+                 nx_err *err)
 {
     nx_row row;
     nx_row_init(&row);
@@ -97,7 +98,7 @@ int row_sync(report *rep, const sync_path *p, const char *cs, const sync_total *
     row.note = note;
     snprintf(detail, sizeof detail, "%d stream%s %s", p->nstreams, p->nstreams > 1 ? "s" : "",
              p->name);
-    return report_row(rep, &row, detail, err);
+    return bds_report_row(rep, &row, detail, err);
 }
 
 /* "131.29", or "-0.004" for figures under a byte. */
@@ -106,34 +107,35 @@ static void fmt_bytes(char *buf, size_t len, double v)
     snprintf(buf, len, fabs(v) < 1 ? "%.3f" : "%.2f", v);
 }
 
-int rows_link_bytes(report *rep, const sync_path *p, const char *cs, const sync_total *tot,
-                    const idle_result *idle, link_cost *cost, nx_err *err)
+int bds_rows_link_bytes(bds_report *rep, const bds_path *p, const char *cs, const bds_total *tot,
+                        const bds_idle_result *idle, bds_link_cost *cost, nx_err *err)
 {
     for (int d = 0; d < 2; d++) {
-        relay_dir dir = (relay_dir)d;
-        double ib = idle ? idle_bps(idle, dir) : 0;
-        double raw = budget_raw_per_msg(tot->link.bytes[d], tot->points);
-        double net = budget_net_per_msg(tot->link.bytes[d], tot->window_s, ib, tot->points);
+        bds_relay_dir dir = (bds_relay_dir)d;
+        double ib = idle ? bds_idle_bps(idle, dir) : 0;
+        double raw = bds_budget_raw_per_msg(tot->link.bytes[d], tot->points);
+        double net = bds_budget_net_per_msg(tot->link.bytes[d], tot->window_s, ib, tot->points);
         cost->raw_bytes[d] = raw;
         cost->msg_bytes[d] = net;
         cost->idle_bps[d] = ib;
         /* A paced relay reads in pace-sized pieces: its reads are no
          * segment count. */
         bool paced = idle == NULL;
-        uint64_t segments = budget_min_segments(tot->link.bytes[d], paced ? 0 : tot->link.reads[d]);
+        uint64_t segments =
+            bds_budget_min_segments(tot->link.bytes[d], paced ? 0 : tot->link.reads[d]);
         char segs_note[200];
         if (paced)
             snprintf(segs_note, sizeof segs_note,
                      "at least %llu segments on a 1500-byte-MTU link (bytes / %d; the relay's "
                      "%llu reads are pace-sized pieces, not segments)",
-                     (unsigned long long)segments, BUDGET_MSS,
+                     (unsigned long long)segments, BDS_BUDGET_MSS,
                      (unsigned long long)tot->link.reads[d]);
         else
             snprintf(segs_note, sizeof segs_note,
                      "at least %llu segments on a 1500-byte-MTU link (the larger of the relay's "
                      "%llu reads, each at least one, and bytes / %d)",
                      (unsigned long long)segments, (unsigned long long)tot->link.reads[d],
-                     BUDGET_MSS);
+                     BDS_BUDGET_MSS);
         cost->segments_per_point[d] = (double)segments / (double)tot->points;
         cost->idle_reads_per_s[d] =
             idle && idle->seconds > 0 ? (double)idle->link.reads[d] / idle->seconds : 0;
@@ -165,24 +167,24 @@ int rows_link_bytes(report *rep, const sync_path *p, const char *cs, const sync_
                  "headers not included: %s, %.3f per point, add ~%d B each; %zu B points "
                  "encoded; the hub's /leafz counted %s%.1f B/point (payload only)",
                  dir_arrow(dir), p->name, raw_s, net_s, chatter, segs_note,
-                 cost->segments_per_point[d], BUDGET_HEADER_BYTES, tot->point_bytes,
+                 cost->segments_per_point[d], BDS_BUDGET_HEADER_BYTES, tot->point_bytes,
                  tot->leafz_ok ? "" : "(unavailable) ", lz);
         row.note = note;
         snprintf(detail, sizeof detail, "%s raw / %s net B/point %s; %llu segs; leafz %.1f", raw_s,
                  net_s, dir_arrow(dir), (unsigned long long)segments, lz);
-        if (report_row(rep, &row, detail, err) != 0)
+        if (bds_report_row(rep, &row, detail, err) != 0)
             return -1;
     }
     return 0;
 }
 
 /* What the budget took for one way, for the note. */
-static void describe_way(char *buf, size_t len, const link_cost *c, relay_dir d)
+static void describe_way(char *buf, size_t len, const bds_link_cost *c, bds_relay_dir d)
 {
     char raw_s[16], net_s[16];
     fmt_bytes(raw_s, sizeof raw_s, c->raw_bytes[d]);
     fmt_bytes(net_s, sizeof net_s, c->msg_bytes[d]);
-    if (budget_way_measured(c, d))
+    if (bds_budget_way_measured(c, d))
         snprintf(buf, len, "%s: idle %.1f B/s, %s B/point net (%s raw)", dir_arrow(d),
                  c->idle_bps[d], net_s, raw_s);
     else
@@ -192,16 +194,16 @@ static void describe_way(char *buf, size_t len, const link_cost *c, relay_dir d)
                  dir_arrow(d), c->idle_bps[d], net_s, raw_s);
 }
 
-int rows_link_budget(report *rep, const sync_path *p, const char *cs, const link_cost *cost,
-                     nx_err *err)
+int bds_rows_link_budget(bds_report *rep, const bds_path *p, const char *cs,
+                         const bds_link_cost *cost, nx_err *err)
 {
     char ways[2][220];
-    describe_way(ways[RELAY_UP], sizeof ways[0], cost, RELAY_UP);
-    describe_way(ways[RELAY_DOWN], sizeof ways[0], cost, RELAY_DOWN);
+    describe_way(ways[BDS_RELAY_UP], sizeof ways[0], cost, BDS_RELAY_UP);
+    describe_way(ways[BDS_RELAY_DOWN], sizeof ways[0], cost, BDS_RELAY_DOWN);
     for (size_t i = 0; i < sizeof budget_kbit / sizeof *budget_kbit; i++) {
-        relay_dir limit;
-        double pts = budget_points_per_s(cost, budget_kbit[i], &limit);
-        double share = budget_idle_share(cost, budget_kbit[i]);
+        bds_relay_dir limit;
+        double pts = bds_budget_points_per_s(cost, budget_kbit[i], &limit);
+        double share = bds_budget_idle_share(cost, budget_kbit[i]);
         nx_row row;
         nx_row_init(&row);
         char case_name[96], note[900], detail[200];
@@ -216,14 +218,14 @@ int rows_link_budget(report *rep, const sync_path *p, const char *cs, const link
                  "payload only, IP/TCP headers not included: add ~%d B per segment (at least "
                  "%.3f segments per point up and %.3f down in the burst; %.1f and %.1f relay "
                  "reads/s idle, each at least one segment)",
-                 budget_kbit[i], share * 100, dir_arrow(limit), ways[RELAY_UP], ways[RELAY_DOWN],
-                 BUDGET_HEADER_BYTES, cost->segments_per_point[RELAY_UP],
-                 cost->segments_per_point[RELAY_DOWN], cost->idle_reads_per_s[RELAY_UP],
-                 cost->idle_reads_per_s[RELAY_DOWN]);
+                 budget_kbit[i], share * 100, dir_arrow(limit), ways[BDS_RELAY_UP],
+                 ways[BDS_RELAY_DOWN], BDS_BUDGET_HEADER_BYTES,
+                 cost->segments_per_point[BDS_RELAY_UP], cost->segments_per_point[BDS_RELAY_DOWN],
+                 cost->idle_reads_per_s[BDS_RELAY_UP], cost->idle_reads_per_s[BDS_RELAY_DOWN]);
         row.note = note;
         snprintf(detail, sizeof detail, "idle takes %.1f%%; limited by %s", share * 100,
                  dir_arrow(limit));
-        if (report_row(rep, &row, detail, err) != 0)
+        if (bds_report_row(rep, &row, detail, err) != 0)
             return -1;
     }
     return 0;

@@ -15,30 +15,30 @@
 #include "nx_watchdog.h"
 
 /* Generous for an unpaced loopback link; the paced runs set their own. */
-#define SYNC_TIMEOUT_MS 120000
+#define BDS_SYNC_TIMEOUT_MS 120000
 
 /* Spawned hub, relay and leaf; or an existing hub and leaf. */
-static int deployment(run_ctx *c, nx_err *err)
+static int deployment(bds_ctx *c, nx_err *err)
 {
-    const sync_opts *o = c->o;
+    const bds_opts *o = c->o;
     if (o->hub_url) {
-        existing_config ec = {.hub_url = o->hub_url,
-                              .leaf_url = o->leaf_url,
-                              .hub_domain = o->hub_domain,
-                              .leaf_domain = o->leaf_domain};
-        if (topology_attach(&c->t, &ec, err) != 0)
+        bds_existing_config ec = {.hub_url = o->hub_url,
+                                  .leaf_url = o->leaf_url,
+                                  .hub_domain = o->hub_domain,
+                                  .leaf_domain = o->leaf_domain};
+        if (bds_topology_attach(&c->t, &ec, err) != 0)
             return -1;
         if (!o->base.quiet)
             printf("bi-directional-sync: existing hub %s (domain %s) <-> leaf %s (domain %s), "
                    "nats-server %s, nats.c %s;\nstreams and subjects carry the run's prefix %s "
                    "and are deleted at the end; no relay on the link\n",
-                   o->hub_url, sync_domain(&c->t.names, true), o->leaf_url,
-                   sync_domain(&c->t.names, false), c->t.version, nats_GetVersion(),
+                   o->hub_url, bds_domain(&c->t.names, true), o->leaf_url,
+                   bds_domain(&c->t.names, false), c->t.version, nats_GetVersion(),
                    c->t.names.prefix);
         return 0;
     }
-    topology_config tc = {.nats_server = o->base.nats_server, .keep = o->base.keep};
-    if (topology_start(&c->t, &tc, err) != 0)
+    bds_topology_config tc = {.nats_server = o->base.nats_server, .keep = o->base.keep};
+    if (bds_topology_start(&c->t, &tc, err) != 0)
         return -1;
     if (!o->base.quiet)
         printf("bi-directional-sync: hub (domain hub) <-> leaf (domain leaf), nats-server %s, "
@@ -48,42 +48,43 @@ static int deployment(run_ctx *c, nx_err *err)
 }
 
 /* The paced link and the leaf crash need the relay and a leaf to kill. */
-static int spawned_only(run_ctx *c, nx_err *err)
+static int spawned_only(bds_ctx *c, nx_err *err)
 {
     if (!c->t.existing)
-        return section_paced(c, err) != 0 || section_leaf_crash(c, err) != 0 ? -1 : 0;
+        return bds_section_paced(c, err) != 0 || bds_section_leaf_crash(c, err) != 0 ? -1 : 0;
     if (c->o->nlink_rates > 0)
-        story_heading(&c->st, "Paced link skipped: pacing needs the relay this program puts on "
-                              "the link of servers it spawned");
+        bds_story_heading(&c->st, "Paced link skipped: pacing needs the relay this program puts on "
+                                  "the link of servers it spawned");
     if (c->o->crash_rounds > 0)
-        story_heading(&c->st, "Leaf crash skipped: it kills and restarts the leaf, which needs "
-                              "servers this program spawned");
+        bds_story_heading(&c->st, "Leaf crash skipped: it kills and restarts the leaf, which needs "
+                                  "servers this program spawned");
     return 0;
 }
 
-static int run(run_ctx *c, nx_err *err)
+static int run(bds_ctx *c, nx_err *err)
 {
-    const sync_opts *o = c->o;
+    const bds_opts *o = c->o;
     if (deployment(c, err) != 0)
         return -1;
-    report_set_version(&c->rep, c->t.version);
-    c->env = (sync_env){.link = c->t.link,
-                        .hub_monitor = c->t.hub ? nx_server_monitor_url(c->t.hub) : NULL,
-                        .quiet = o->base.quiet,
-                        .timeout_ms = SYNC_TIMEOUT_MS,
-                        .fault = o->fault};
-    if (section_seed(c, err) != 0 || section_state(c, err) != 0 || section_outage(c, err) != 0 ||
-        section_clear_seed(c, err) != 0 || section_scale(c, err) != 0 || spawned_only(c, err) != 0)
+    bds_report_set_version(&c->rep, c->t.version);
+    c->env = (bds_env){.link = c->t.link,
+                       .hub_monitor = c->t.hub ? nx_server_monitor_url(c->t.hub) : NULL,
+                       .quiet = o->base.quiet,
+                       .timeout_ms = BDS_SYNC_TIMEOUT_MS,
+                       .fault = o->fault};
+    if (bds_section_seed(c, err) != 0 || bds_section_state(c, err) != 0 ||
+        bds_section_outage(c, err) != 0 || bds_section_clear_seed(c, err) != 0 ||
+        bds_section_scale(c, err) != 0 || spawned_only(c, err) != 0)
         return -1;
-    report_print(&c->rep);
+    bds_report_print(&c->rep);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    sync_opts o;
+    bds_opts o;
     nx_err err = {{0}};
-    switch (sync_opts_parse(argc, argv, &o, &err)) {
+    switch (bds_opts_parse(argc, argv, &o, &err)) {
     case NX_CLI_DONE:
         return 0;
     case NX_CLI_USAGE:
@@ -92,20 +93,20 @@ int main(int argc, char **argv)
     case NX_CLI_RUN:
         break;
     }
-    run_ctx c = {.o = &o, .st = {.quiet = o.base.quiet}};
+    bds_ctx c = {.o = &o, .st = {.quiet = o.base.quiet}};
     int rc = 0;
-    if (report_open(&c.rep, o.base.no_csv ? NULL : o.base.results_dir, o.base.quiet, &err) != 0)
+    if (bds_report_open(&c.rep, o.base.no_csv ? NULL : o.base.results_dir, o.base.quiet, &err) != 0)
         rc = 1;
     else if (nx_watchdog_start("bi-directional-sync", &err) != 0 || run(&c, &err) != 0)
         rc = 1;
     /* A server that died under the run is the cause; say that. */
     nx_watchdog_stop(rc != 0 ? &err : NULL);
-    topology_destroy(&c.t);
+    bds_topology_destroy(&c.t);
     if (rc != 0)
         fprintf(stderr, "bi-directional-sync: %s\n", err.msg);
     else if (!o.base.quiet)
         printf("\nall checks passed\n");
-    report_close(&c.rep);
+    bds_report_close(&c.rep);
     nats_Close();
     return rc;
 }

@@ -61,9 +61,9 @@ static void on_point(natsConnection *nc, natsSubscription *sub, natsMsg *msg, vo
     (void)sub;
     receiver *r = closure;
     int64_t now = nx_now_ns(), wall = nx_wall_ns();
-    point_record rec;
+    bds_point_record rec;
     pthread_mutex_lock(&r->mu);
-    if (!point_decode_record(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), &rec))
+    if (!bds_point_decode_record(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), &rec))
         receiver_fail(r, "%s: message %llu is not a point", r->subject,
                       (unsigned long long)r->next_index + 1);
     else if (r->next_index >= r->expect)
@@ -92,7 +92,7 @@ static void on_closed(void *closure)
     atomic_store(&((receiver *)closure)->closed, true);
 }
 
-static int receiver_start(receiver *r, const sync_path *p, int k, uint64_t expect, size_t data_len,
+static int receiver_start(receiver *r, const bds_path *p, int k, uint64_t expect, size_t data_len,
                           nx_err *err)
 {
     memset(r, 0, sizeof *r);
@@ -153,13 +153,13 @@ static void receiver_free(receiver *r)
     pthread_mutex_destroy(&r->mu);
 }
 
-int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
-                 bool corrupt_one, double *seconds, size_t *point_bytes, nx_err *err)
+int bds_publish(const bds_path *p, const bds_env *env, uint64_t count, size_t data_len,
+                bool corrupt_one, double *seconds, size_t *point_bytes, nx_err *err)
 {
     nx_asyncpub *pub = NULL;
     if (!env->one_by_one && nx_asyncpub_open(&pub, p->src_nc, NULL, PUBLISH_WINDOW, err) != 0)
         return nx_fail_wrap(err, "%s: ", p->name);
-    uint8_t buf[POINT_DATA_MAX + 64];
+    uint8_t buf[BDS_POINT_DATA_MAX + 64];
     nx_progress prog;
     char label[64];
     snprintf(label, sizeof label, "publish %s", p->name);
@@ -170,7 +170,8 @@ int sync_publish(const sync_path *p, const sync_env *env, uint64_t count, size_t
     for (uint64_t i = 0; i < count && rc == 0; i++) {
         int k = (int)(i % (uint64_t)p->nstreams);
         uint64_t index = i / (uint64_t)p->nstreams;
-        size_t n = point_encode_indexed(buf, sizeof buf, p->origin, nx_wall_ns(), index, data_len);
+        size_t n =
+            bds_point_encode_indexed(buf, sizeof buf, p->origin, nx_wall_ns(), index, data_len);
         if (corrupt_one && i == corrupt_at)
             buf[n - 1] ^= 0x5a;
         *point_bytes = n;
@@ -214,7 +215,7 @@ static bool all_received_or_failed(void *ctx)
 
 /* Waits in-process for every receiver's last point (the atomics are read,
  * the servers are not asked anything); *end_ns is when the last came. */
-static int wait_receivers(const sync_path *p, receiver *rx, const sync_env *env, uint64_t count,
+static int wait_receivers(const bds_path *p, receiver *rx, const bds_env *env, uint64_t count,
                           int64_t *end_ns, nx_err *err)
 {
     receivers rs = {rx, p->nstreams};
@@ -243,7 +244,7 @@ static int wait_receivers(const sync_path *p, receiver *rx, const sync_env *env,
 
 /* After the window: each destination stream holds exactly what it held
  * before plus what was published to it (nothing lost, nothing twice). */
-static int check_holds(const sync_path *p, const uint64_t *want, nx_err *err)
+static int check_holds(const bds_path *p, const uint64_t *want, nx_err *err)
 {
     for (int k = 0; k < p->nstreams; k++) {
         nx_stream_state st;
@@ -257,7 +258,7 @@ static int check_holds(const sync_path *p, const uint64_t *want, nx_err *err)
     return 0;
 }
 
-bool sync_leafz_bytes(const char *monitor, int64_t *up, int64_t *down)
+bool bds_leafz_bytes(const char *monitor, int64_t *up, int64_t *down)
 {
     nx_leafz l;
     nx_err err;
@@ -268,8 +269,8 @@ bool sync_leafz_bytes(const char *monitor, int64_t *up, int64_t *down)
     return true;
 }
 
-int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t data_len,
-                 nx_hist *latency, sync_sample *out, nx_err *err)
+int bds_measure(const bds_path *p, const bds_env *env, uint64_t count, size_t data_len,
+                nx_hist *latency, bds_sample *out, nx_err *err)
 {
     memset(out, 0, sizeof *out);
     out->count = count;
@@ -292,23 +293,23 @@ int sync_measure(const sync_path *p, const sync_env *env, uint64_t count, size_t
         rc = receiver_start(&rx[k], p, k, expect, data_len, err);
         started++;
     }
-    relay_counts before, after;
+    bds_relay_counts before, after;
     int64_t lz_up0 = 0, lz_down0 = 0, lz_up1 = 0, lz_down1 = 0;
-    bool lz = rc == 0 && sync_leafz_bytes(env->hub_monitor, &lz_up0, &lz_down0);
-    relay_read_counts(env->link, &before);
+    bool lz = rc == 0 && bds_leafz_bytes(env->hub_monitor, &lz_up0, &lz_down0);
+    bds_relay_read_counts(env->link, &before);
     int64_t t0 = nx_now_ns(), end_ns = 0;
     if (rc == 0)
-        rc = sync_publish(p, env, count, data_len, env->fault == FAULT_SYNC_CONTENT,
-                          &out->publish_seconds, &out->point_bytes, err);
+        rc = bds_publish(p, env, count, data_len, env->fault == BDS_FAULT_SYNC_CONTENT,
+                         &out->publish_seconds, &out->point_bytes, err);
     if (rc == 0)
         rc = wait_receivers(p, rx, env, count, &end_ns, err);
     if (rc == 0) {
         out->seconds = (double)(end_ns - t0) / 1e9;
         nx_sleep_ms(LINK_SETTLE_MS);
-        relay_read_counts(env->link, &after);
+        bds_relay_read_counts(env->link, &after);
         out->window_s = (double)(nx_now_ns() - t0) / 1e9;
-        out->link = relay_counts_diff(&after, &before);
-        out->leafz_ok = lz && sync_leafz_bytes(env->hub_monitor, &lz_up1, &lz_down1);
+        out->link = bds_relay_counts_diff(&after, &before);
+        out->leafz_ok = lz && bds_leafz_bytes(env->hub_monitor, &lz_up1, &lz_down1);
         out->leafz_up = lz_up1 - lz_up0;
         out->leafz_down = lz_down1 - lz_down0;
         rc = check_holds(p, want, err);

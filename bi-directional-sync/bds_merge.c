@@ -4,19 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-void state_init(node_state *s)
+void bds_state_init(bds_node_state *s)
 {
     memset(s, 0, sizeof *s);
 }
 
-static bool newer(const prop_head *a, const prop_head *b)
+static bool newer(const bds_prop_head *a, const bds_prop_head *b)
 {
     if (a->time_ns != b->time_ns)
         return a->time_ns > b->time_ns;
     return strcmp(a->origin, b->origin) > 0;
 }
 
-bool state_offer(node_state *s, const prop_head *h)
+bool bds_state_offer(bds_node_state *s, const bds_prop_head *h)
 {
     for (int i = 0; i < s->n; i++) {
         if (strcmp(s->props[i].prop, h->prop) != 0)
@@ -25,7 +25,7 @@ bool state_offer(node_state *s, const prop_head *h)
             s->props[i] = *h;
         return true;
     }
-    if (s->n == MERGE_PROPS_MAX)
+    if (s->n == BDS_MERGE_PROPS_MAX)
         return false;
     s->props[s->n++] = *h;
     return true;
@@ -33,10 +33,10 @@ bool state_offer(node_state *s, const prop_head *h)
 
 static int by_prop(const void *a, const void *b)
 {
-    return strcmp(((const prop_head *)a)->prop, ((const prop_head *)b)->prop);
+    return strcmp(((const bds_prop_head *)a)->prop, ((const bds_prop_head *)b)->prop);
 }
 
-void state_finish(node_state *s)
+void bds_state_finish(bds_node_state *s)
 {
     int kept = 0;
     for (int i = 0; i < s->n; i++)
@@ -46,7 +46,7 @@ void state_finish(node_state *s)
     qsort(s->props, (size_t)s->n, sizeof s->props[0], by_prop);
 }
 
-const prop_head *state_get(const node_state *s, const char *prop)
+const bds_prop_head *bds_state_get(const bds_node_state *s, const char *prop)
 {
     for (int i = 0; i < s->n; i++)
         if (strcmp(s->props[i].prop, prop) == 0)
@@ -54,16 +54,16 @@ const prop_head *state_get(const node_state *s, const char *prop)
     return NULL;
 }
 
-static bool head_equal(const prop_head *a, const prop_head *b)
+static bool head_equal(const bds_prop_head *a, const bds_prop_head *b)
 {
     return strcmp(a->value, b->value) == 0 && strcmp(a->origin, b->origin) == 0 &&
            a->time_ns == b->time_ns && a->tombstone == b->tombstone;
 }
 
-bool state_equal(const node_state *a, const node_state *b, char *diff, size_t len)
+bool bds_state_equal(const bds_node_state *a, const bds_node_state *b, char *diff, size_t len)
 {
     for (int i = 0; i < a->n; i++) {
-        const prop_head *x = &a->props[i], *y = state_get(b, x->prop);
+        const bds_prop_head *x = &a->props[i], *y = bds_state_get(b, x->prop);
         if (y == NULL) {
             snprintf(diff, len, "%s = '%s' (from %s) is missing", x->prop, x->value, x->origin);
             return false;
@@ -75,7 +75,7 @@ bool state_equal(const node_state *a, const node_state *b, char *diff, size_t le
         }
     }
     for (int i = 0; i < b->n; i++)
-        if (state_get(a, b->props[i].prop) == NULL) {
+        if (bds_state_get(a, b->props[i].prop) == NULL) {
             snprintf(diff, len, "%s = '%s' (from %s) should not be there", b->props[i].prop,
                      b->props[i].value, b->props[i].origin);
             return false;

@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-void sync_names_plain(sync_names *n)
+void bds_names_plain(bds_names *n)
 {
     memset(n, 0, sizeof *n);
     snprintf(n->token[0], sizeof n->token[0], "hub");
@@ -14,7 +14,7 @@ void sync_names_plain(sync_names *n)
     snprintf(n->domain[1], sizeof n->domain[1], "leaf");
 }
 
-void sync_names_scoped(sync_names *n, const char *hub_domain, const char *leaf_domain)
+void bds_names_scoped(bds_names *n, const char *hub_domain, const char *leaf_domain)
 {
     memset(n, 0, sizeof *n);
     /* As nx_run scopes a --url run: the pid and the clock, so two runs on
@@ -28,18 +28,18 @@ void sync_names_scoped(sync_names *n, const char *hub_domain, const char *leaf_d
     snprintf(n->domain[1], sizeof n->domain[1], "%s", leaf_domain);
 }
 
-const char *sync_stream_name(const sync_names *n, const char *base, char *buf, size_t len)
+const char *bds_stream_name(const bds_names *n, const char *base, char *buf, size_t len)
 {
     snprintf(buf, len, "%s%s", n->prefix, base);
     return buf;
 }
 
-const char *sync_token(const sync_names *n, bool hub)
+const char *bds_token(const bds_names *n, bool hub)
 {
     return n->token[hub ? 0 : 1];
 }
 
-const char *sync_domain(const sync_names *n, bool hub)
+const char *bds_domain(const bds_names *n, bool hub)
 {
     return n->domain[hub ? 0 : 1];
 }

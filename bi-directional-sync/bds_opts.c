@@ -66,14 +66,14 @@ static const nx_cli_option own[] = {
 static const char *const fault_names[] = {"none",        "seed-order", "sync-content",
                                           "state-merge", "crash-copy", "outage-content"};
 
-const char *sync_fault_name(sync_fault f)
+const char *bds_fault_name(bds_fault f)
 {
-    return f <= FAULT_OUTAGE_CONTENT ? fault_names[f] : "?";
+    return f <= BDS_FAULT_OUTAGE_CONTENT ? fault_names[f] : "?";
 }
 
 static int handle(void *ctx, int id, const char *arg, nx_err *err)
 {
-    sync_opts *o = ctx;
+    bds_opts *o = ctx;
     switch (id) {
     case OPT_IDLE:
         o->idle_set = true;
@@ -128,9 +128,9 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
             o->leaf_domain = arg;
         return 0;
     case OPT_FAULT:
-        for (int f = FAULT_SEED_ORDER; f <= FAULT_OUTAGE_CONTENT; f++)
+        for (int f = BDS_FAULT_SEED_ORDER; f <= BDS_FAULT_OUTAGE_CONTENT; f++)
             if (strcmp(arg, fault_names[f]) == 0) {
-                o->fault = (sync_fault)f;
+                o->fault = (bds_fault)f;
                 return 0;
             }
         return nx_fail(err,
@@ -143,7 +143,7 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
 
 /* Options that make no sense for a spawned hub and leaf pair, refused with
  * one line rather than ignored. */
-static int refuse_unsupported(const sync_opts *o, nx_err *err)
+static int refuse_unsupported(const bds_opts *o, nx_err *err)
 {
     const nx_opts *b = &o->base;
     if (b->url)
@@ -169,15 +169,15 @@ static int refuse_unsupported(const sync_opts *o, nx_err *err)
     if (strcmp(b->storage, "file") != 0)
         return nx_fail(err, PROG ": --storage memory is not supported: the leaf is restarted on "
                                  "its store dir and must find its streams there");
-    if (b->payload < POINT_INDEX_BYTES || b->payload > POINT_DATA_MAX)
+    if (b->payload < BDS_POINT_INDEX_BYTES || b->payload > BDS_POINT_DATA_MAX)
         return nx_fail(err,
                        PROG ": --payload: %ld is out of range for this experiment (allowed: %d "
                             "to %d; a synced point carries its 8-byte index)",
-                       b->payload, POINT_INDEX_BYTES, POINT_DATA_MAX);
+                       b->payload, BDS_POINT_INDEX_BYTES, BDS_POINT_DATA_MAX);
     return 0;
 }
 
-nx_cli_result sync_opts_parse(int argc, char **argv, sync_opts *o, nx_err *err)
+nx_cli_result bds_opts_parse(int argc, char **argv, bds_opts *o, nx_err *err)
 {
     memset(o, 0, sizeof *o);
     nx_cli_spec spec = {

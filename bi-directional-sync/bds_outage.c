@@ -11,17 +11,17 @@
 /* The source retries after seconds; a paced link adds the transfer. */
 #define OUTAGE_TIMEOUT_MS 120000
 
-static int verify_caught_up(const sync_path *p, uint64_t m, size_t data_len, nx_err *err)
+static int verify_caught_up(const bds_path *p, uint64_t m, size_t data_len, nx_err *err)
 {
-    point_list l;
-    if (point_read_stream(p->dst_nc, p->dst_js, p->stream[0], p->subject[0], &l, err) != 0)
+    bds_point_list l;
+    if (bds_point_read_stream(p->dst_nc, p->dst_js, p->stream[0], p->subject[0], &l, err) != 0)
         return nx_fail_wrap(err, "catch-up: reading the leaf's %s: ", p->stream[0]);
     int rc = 0;
     if (l.n != m)
         rc = nx_fail(err, "catch-up: the leaf's %s holds %zu points on %s, expected %llu",
                      p->stream[0], l.n, p->subject[0], (unsigned long long)m);
     for (size_t i = 0; i < l.n && rc == 0; i++) {
-        const point_record *r = &l.items[i];
+        const bds_point_record *r = &l.items[i];
         if (!r->has_index || r->index != i || !r->filler_ok || r->data_len != data_len ||
             strcmp(r->origin, p->origin) != 0)
             rc = nx_fail(err,
@@ -30,14 +30,14 @@ static int verify_caught_up(const sync_path *p, uint64_t m, size_t data_len, nx_
                          p->stream[0], i + 1, (unsigned long long)r->index,
                          r->filler_ok ? "" : " (corrupt)", r->origin, i, p->origin);
     }
-    point_list_free(&l);
+    bds_point_list_free(&l);
     return rc;
 }
 
 /* The leaf's sourced copy, polled from the restart on: when it first holds
  * more than before the outage, and when it holds everything. */
 typedef struct catchup {
-    const sync_path *p;
+    const bds_path *p;
     uint64_t before, want;
     int64_t t0;
     double first_s, all_s;
@@ -62,8 +62,8 @@ static bool caught_up(void *ctx)
     return true;
 }
 
-int outage_measure(topology *t, const sync_path *p, const sync_env *env, uint64_t m,
-                   size_t data_len, outage_result *out, nx_err *err)
+int bds_outage_measure(bds_topology *t, const bds_path *p, const bds_env *env, uint64_t m,
+                       size_t data_len, bds_outage_result *out, nx_err *err)
 {
     memset(out, 0, sizeof *out);
     out->count = m;
@@ -74,22 +74,22 @@ int outage_measure(topology *t, const sync_path *p, const sync_env *env, uint64_
     if (nx_stream_state_get(p->dst_js, p->stream[0], &st, err) != 0)
         return -1;
     catchup c = {.p = p, .before = st.msgs, .want = st.msgs + m};
-    if (topology_leaf_stop(t, err) != 0)
+    if (bds_topology_leaf_stop(t, err) != 0)
         return nx_fail_wrap(err, "catch-up: ");
-    if (sync_publish(p, env, m, data_len, env->fault == FAULT_OUTAGE_CONTENT, &out->publish_s,
-                     &out->point_bytes, err) != 0)
+    if (bds_publish(p, env, m, data_len, env->fault == BDS_FAULT_OUTAGE_CONTENT, &out->publish_s,
+                    &out->point_bytes, err) != 0)
         return -1;
-    relay_counts before, after;
-    relay_read_counts(env->link, &before);
+    bds_relay_counts before, after;
+    bds_relay_read_counts(env->link, &before);
     c.t0 = nx_now_ns();
-    if (topology_leaf_start_again(t, err) != 0)
+    if (bds_topology_leaf_start_again(t, err) != 0)
         return nx_fail_wrap(err, "catch-up: ");
     out->ready_ms = nx_server_ready_ms(t->leaf);
-    if (topology_wait_leafz(t, 1, OUTAGE_TIMEOUT_MS, err) != 0)
+    if (bds_topology_wait_leafz(t, 1, OUTAGE_TIMEOUT_MS, err) != 0)
         return nx_fail_wrap(err, "catch-up: ");
     out->reconnect_s = (double)(nx_now_ns() - c.t0) / 1e9;
     int64_t left_ms = timeout_ms - (nx_now_ns() - c.t0) / 1000000;
-    if (nx_poll_until(caught_up, &c, OUTAGE_POLL_INTERVAL_MS, left_ms) != 0)
+    if (nx_poll_until(caught_up, &c, BDS_OUTAGE_POLL_INTERVAL_MS, left_ms) != 0)
         return nx_fail(err,
                        "catch-up: the restarted leaf's %s holds %llu of %llu messages %.0f s "
                        "after the restart%s%s",
@@ -97,7 +97,7 @@ int outage_measure(topology *t, const sync_path *p, const sync_env *env, uint64_
                        (double)timeout_ms / 1000.0, c.last.msg[0] ? ": " : "", c.last.msg);
     out->first_s = c.first_s;
     out->all_s = c.all_s;
-    relay_read_counts(env->link, &after);
-    out->link = relay_counts_diff(&after, &before);
+    bds_relay_read_counts(env->link, &after);
+    out->link = bds_relay_counts_diff(&after, &before);
     return verify_caught_up(p, m, data_len, err);
 }

@@ -6,7 +6,7 @@
  * so a slow link still moves whole protocol lines at once. */
 #define PACE_MIN_BURST 256.0
 
-static void refill(pace *p, int64_t now_ns)
+static void refill(bds_pace *p, int64_t now_ns)
 {
     if (now_ns <= p->last_ns)
         return;
@@ -16,7 +16,7 @@ static void refill(pace *p, int64_t now_ns)
     p->last_ns = now_ns;
 }
 
-void pace_init(pace *p, long rate_bits_per_s, int64_t now_ns)
+void bds_pace_init(bds_pace *p, long rate_bits_per_s, int64_t now_ns)
 {
     p->bytes_per_s = rate_bits_per_s > 0 ? (double)rate_bits_per_s / 8.0 : 0.0;
     p->burst = p->bytes_per_s / 10.0;
@@ -26,7 +26,7 @@ void pace_init(pace *p, long rate_bits_per_s, int64_t now_ns)
     p->last_ns = now_ns;
 }
 
-size_t pace_allowed(pace *p, int64_t now_ns, size_t cap)
+size_t bds_pace_allowed(bds_pace *p, int64_t now_ns, size_t cap)
 {
     if (p->bytes_per_s <= 0)
         return cap;
@@ -37,13 +37,13 @@ size_t pace_allowed(pace *p, int64_t now_ns, size_t cap)
     return n < cap ? n : cap;
 }
 
-void pace_consume(pace *p, size_t n)
+void bds_pace_consume(bds_pace *p, size_t n)
 {
     if (p->bytes_per_s > 0)
         p->tokens -= (double)n;
 }
 
-int64_t pace_wait_ns(const pace *p, int64_t now_ns, size_t want)
+int64_t bds_pace_wait_ns(const bds_pace *p, int64_t now_ns, size_t want)
 {
     if (p->bytes_per_s <= 0)
         return 0;

@@ -8,18 +8,18 @@
 #include "nx_stream.h"
 #include "nx_wait.h"
 
-void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n)
+void bds_path_init(bds_path *p, bds_topology *t, bool hub_to_leaf, int n)
 {
     memset(p, 0, sizeof *p);
     p->name = hub_to_leaf ? "hub_to_leaf" : "leaf_to_hub";
     p->origin = hub_to_leaf ? "hub" : "leaf";
-    p->token = sync_token(&t->names, hub_to_leaf);
-    p->src_domain = sync_domain(&t->names, hub_to_leaf);
+    p->token = bds_token(&t->names, hub_to_leaf);
+    p->src_domain = bds_domain(&t->names, hub_to_leaf);
     p->src_js = hub_to_leaf ? t->hub_js : t->leaf_js;
     p->dst_js = hub_to_leaf ? t->leaf_js : t->hub_js;
     p->src_nc = hub_to_leaf ? t->hub_nc : t->leaf_nc;
     p->dst_nc = hub_to_leaf ? t->leaf_nc : t->hub_nc;
-    p->nstreams = n < SYNC_STREAMS_MAX ? n : SYNC_STREAMS_MAX;
+    p->nstreams = n < BDS_STREAMS_MAX ? n : BDS_STREAMS_MAX;
     for (int k = 0; k < p->nstreams; k++) {
         snprintf(p->stream[k], sizeof p->stream[k], "%sNODE-%d-%s", t->names.prefix, k + 1,
                  hub_to_leaf ? "HUB" : "LEAF");
@@ -27,7 +27,7 @@ void sync_path_init(sync_path *p, topology *t, bool hub_to_leaf, int n)
     }
 }
 
-int sync_path_create(const sync_path *p, nx_err *err)
+int bds_path_create(const bds_path *p, nx_err *err)
 {
     const char *src_domain = p->src_domain;
     for (int k = 0; k < p->nstreams; k++) {
@@ -46,7 +46,7 @@ int sync_path_create(const sync_path *p, nx_err *err)
     return 0;
 }
 
-int sync_path_delete(const sync_path *p, nx_err *err)
+int bds_path_delete(const bds_path *p, nx_err *err)
 {
     for (int k = 0; k < p->nstreams; k++)
         if (nx_stream_delete(p->dst_js, p->stream[k], true, err) != 0 ||
@@ -60,9 +60,9 @@ int sync_path_delete(const sync_path *p, nx_err *err)
 #define SETUP_POLL_MS 5
 
 typedef struct first_points {
-    const sync_path *p;
-    bool done[SYNC_STREAMS_MAX];
-    uint64_t held[SYNC_STREAMS_MAX];
+    const bds_path *p;
+    bool done[BDS_STREAMS_MAX];
+    uint64_t held[BDS_STREAMS_MAX];
 } first_points;
 
 static bool all_hold_one(void *ctx)
@@ -83,7 +83,7 @@ static bool all_hold_one(void *ctx)
 }
 
 /* Waits until every sourced copy along p holds its first point. */
-static int wait_first_points(const sync_path *p, int64_t timeout_ms, nx_err *err)
+static int wait_first_points(const bds_path *p, int64_t timeout_ms, nx_err *err)
 {
     first_points f = {.p = p};
     if (nx_poll_until(all_hold_one, &f, SETUP_POLL_MS, timeout_ms) == 0)
@@ -96,19 +96,19 @@ static int wait_first_points(const sync_path *p, int64_t timeout_ms, nx_err *err
     return nx_fail(err, "%s: timed out", p->name);
 }
 
-int sync_paths_setup(topology *t, int per_way, int64_t timeout_ms, sync_path *h2l, sync_path *l2h,
-                     double *seconds, nx_err *err)
+int bds_paths_setup(bds_topology *t, int per_way, int64_t timeout_ms, bds_path *h2l, bds_path *l2h,
+                    double *seconds, nx_err *err)
 {
-    sync_path_init(h2l, t, true, per_way);
-    sync_path_init(l2h, t, false, per_way);
+    bds_path_init(h2l, t, true, per_way);
+    bds_path_init(l2h, t, false, per_way);
     int64_t t0 = nx_now_ns();
-    if (sync_path_create(h2l, err) != 0 || sync_path_create(l2h, err) != 0)
+    if (bds_path_create(h2l, err) != 0 || bds_path_create(l2h, err) != 0)
         return -1;
-    sync_path *paths[2] = {h2l, l2h};
+    bds_path *paths[2] = {h2l, l2h};
     for (int i = 0; i < 2; i++)
         for (int k = 0; k < per_way; k++)
-            if (point_publish_value(paths[i]->src_js, paths[i]->stream[k], paths[i]->subject[k],
-                                    paths[i]->origin, "ready", nx_wall_ns(), false, err) != 0)
+            if (bds_point_publish_value(paths[i]->src_js, paths[i]->stream[k], paths[i]->subject[k],
+                                        paths[i]->origin, "ready", nx_wall_ns(), false, err) != 0)
                 return -1;
     if (wait_first_points(h2l, timeout_ms, err) != 0 ||
         wait_first_points(l2h, timeout_ms, err) != 0)

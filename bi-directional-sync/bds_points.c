@@ -14,36 +14,36 @@ static uint8_t filler(uint64_t index, size_t i)
     return (uint8_t)((index * 31u + i * 7u) & 0xffu);
 }
 
-void point_list_free(point_list *l)
+void bds_point_list_free(bds_point_list *l)
 {
     free(l->items);
     memset(l, 0, sizeof *l);
 }
 
-static point_record *point_list_add(point_list *l)
+static bds_point_record *point_list_add(bds_point_list *l)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
-        point_record *items = realloc(l->items, cap * sizeof *items);
+        bds_point_record *items = realloc(l->items, cap * sizeof *items);
         if (items == NULL)
             return NULL;
         l->items = items;
         l->cap = cap;
     }
-    point_record *r = &l->items[l->n++];
+    bds_point_record *r = &l->items[l->n++];
     memset(r, 0, sizeof *r);
     return r;
 }
 
-size_t point_encode_indexed(uint8_t *buf, size_t cap, const char *origin, int64_t time_ns,
-                            uint64_t index, size_t data_len)
+size_t bds_point_encode_indexed(uint8_t *buf, size_t cap, const char *origin, int64_t time_ns,
+                                uint64_t index, size_t data_len)
 {
-    uint8_t data[POINT_DATA_MAX];
-    if (data_len < POINT_INDEX_BYTES || data_len > sizeof data)
+    uint8_t data[BDS_POINT_DATA_MAX];
+    if (data_len < BDS_POINT_INDEX_BYTES || data_len > sizeof data)
         return 0;
-    for (size_t i = 0; i < POINT_INDEX_BYTES; i++)
+    for (size_t i = 0; i < BDS_POINT_INDEX_BYTES; i++)
         data[i] = (uint8_t)(index >> (8 * i));
-    for (size_t i = POINT_INDEX_BYTES; i < data_len; i++)
+    for (size_t i = BDS_POINT_INDEX_BYTES; i < data_len; i++)
         data[i] = filler(index, i);
     nx_point p = {.time_ns = time_ns,
                   .origin = origin,
@@ -53,7 +53,7 @@ size_t point_encode_indexed(uint8_t *buf, size_t cap, const char *origin, int64_
     return nx_point_encode(&p, buf, cap);
 }
 
-bool point_decode_record(const void *data, int len, point_record *rec)
+bool bds_point_decode_record(const void *data, int len, bds_point_record *rec)
 {
     nx_point p;
     if (len < 0 || !nx_point_decode(data, (size_t)len, &p))
@@ -68,21 +68,21 @@ bool point_decode_record(const void *data, int len, point_record *rec)
     rec->value[0] = '\0';
     if (text)
         snprintf(rec->value, sizeof rec->value, "%.*s", (int)p.data_len, (const char *)p.data);
-    rec->has_index = p.data_len >= POINT_INDEX_BYTES && !text;
+    rec->has_index = p.data_len >= BDS_POINT_INDEX_BYTES && !text;
     rec->index = 0;
     rec->filler_ok = false;
     if (rec->has_index) {
-        for (size_t i = 0; i < POINT_INDEX_BYTES; i++)
+        for (size_t i = 0; i < BDS_POINT_INDEX_BYTES; i++)
             rec->index |= (uint64_t)p.data[i] << (8 * i);
         rec->filler_ok = true;
-        for (size_t i = POINT_INDEX_BYTES; i < p.data_len && rec->filler_ok; i++)
+        for (size_t i = BDS_POINT_INDEX_BYTES; i < p.data_len && rec->filler_ok; i++)
             rec->filler_ok = p.data[i] == filler(rec->index, i);
     }
     return true;
 }
 
-int point_publish_value(jsCtx *js, const char *stream, const char *subject, const char *origin,
-                        const char *value, int64_t time_ns, bool tombstone, nx_err *err)
+int bds_point_publish_value(jsCtx *js, const char *stream, const char *subject, const char *origin,
+                            const char *value, int64_t time_ns, bool tombstone, nx_err *err)
 {
     uint8_t buf[256];
     nx_point p = {.time_ns = time_ns,
@@ -122,7 +122,7 @@ static int consumer_total(natsSubscription *sub, const char *stream, uint64_t *t
 }
 
 static int read_points(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
-                       bool heads_only, point_list *out, nx_err *err)
+                       bool heads_only, bds_point_list *out, nx_err *err)
 {
     memset(out, 0, sizeof *out);
     jsSubOptions so;
@@ -146,7 +146,7 @@ static int read_points(natsConnection *nc, jsCtx *js, const char *stream, const 
                               (unsigned long long)i + 1, (unsigned long long)total);
             break;
         }
-        point_record *r = point_list_add(out);
+        bds_point_record *r = point_list_add(out);
         jsMsgMetaData *meta = NULL;
         if (r == NULL) {
             rc = nx_fail(err, "reading stream %s: out of memory", stream);
@@ -156,7 +156,7 @@ static int read_points(natsConnection *nc, jsCtx *js, const char *stream, const 
                 r->seq = meta->Sequence.Stream;
                 jsMsgMetaData_Destroy(meta);
             }
-            if (!point_decode_record(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), r))
+            if (!bds_point_decode_record(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), r))
                 rc = nx_fail(err, "stream %s: message %llu (%s) is not a point", stream,
                              (unsigned long long)r->seq, r->subject);
         }
@@ -164,27 +164,27 @@ static int read_points(natsConnection *nc, jsCtx *js, const char *stream, const 
     }
     nx_sub_close(nc, sub);
     if (rc != 0)
-        point_list_free(out);
+        bds_point_list_free(out);
     return rc;
 }
 
-int point_read_stream(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
-                      point_list *out, nx_err *err)
+int bds_point_read_stream(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                          bds_point_list *out, nx_err *err)
 {
     return read_points(nc, js, stream, filter, false, out, err);
 }
 
-int point_read_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
-                     point_list *out, nx_err *err)
+int bds_point_read_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                         bds_point_list *out, nx_err *err)
 {
     return read_points(nc, js, stream, filter, true, out, err);
 }
 
-void point_list_dump(FILE *f, const char *label, const point_list *l)
+void bds_point_list_dump(FILE *f, const char *label, const bds_point_list *l)
 {
     fprintf(f, "  %s: %zu messages\n", label, l->n);
     for (size_t i = 0; i < l->n; i++) {
-        const point_record *r = &l->items[i];
+        const bds_point_record *r = &l->items[i];
         if (r->has_index)
             fprintf(f, "    seq %-6llu %-24s index %llu%s  (%s)\n", (unsigned long long)r->seq,
                     r->subject, (unsigned long long)r->index, r->filler_ok ? "" : " BAD DATA",
@@ -195,7 +195,7 @@ void point_list_dump(FILE *f, const char *label, const point_list *l)
     }
 }
 
-void point_list_values(const point_list *l, char *buf, size_t len)
+void bds_point_list_values(const bds_point_list *l, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';

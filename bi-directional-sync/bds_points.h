@@ -6,8 +6,8 @@
  *   indexed points data starts with a 64-bit little-endian index, then filler
  *                  bytes derived from it, so order and content of thousands of
  *                  synced points can be checked one by one. */
-#ifndef SYNC_POINTS_H
-#define SYNC_POINTS_H
+#ifndef BDS_POINTS_H
+#define BDS_POINTS_H
 
 #include <nats/nats.h>
 #include <stdbool.h>
@@ -18,11 +18,11 @@
 #include "nx_err.h"
 #include "nx_point.h"
 
-#define POINT_INDEX_BYTES 8
-#define POINT_DATA_MAX 4096
+#define BDS_POINT_INDEX_BYTES 8
+#define BDS_POINT_DATA_MAX 4096
 
 /* A stored message, decoded. */
-typedef struct point_record {
+typedef struct bds_point_record {
     uint64_t seq;
     char subject[96];
     int64_t time_ns;
@@ -33,43 +33,43 @@ typedef struct point_record {
     bool has_index;
     uint64_t index;
     bool filler_ok; /* indexed points: the filler matches the index */
-} point_record;
+} bds_point_record;
 
-typedef struct point_list {
-    point_record *items;
+typedef struct bds_point_list {
+    bds_point_record *items;
     size_t n, cap;
-} point_list;
+} bds_point_list;
 
-void point_list_free(point_list *l);
+void bds_point_list_free(bds_point_list *l);
 
-/* Encodes an indexed point with data_len >= POINT_INDEX_BYTES data bytes.
+/* Encodes an indexed point with data_len >= BDS_POINT_INDEX_BYTES data bytes.
  * Returns the encoded size, 0 when it does not fit. */
-size_t point_encode_indexed(uint8_t *buf, size_t cap, const char *origin, int64_t time_ns,
-                            uint64_t index, size_t data_len);
+size_t bds_point_encode_indexed(uint8_t *buf, size_t cap, const char *origin, int64_t time_ns,
+                                uint64_t index, size_t data_len);
 
 /* Decodes a payload into rec (subject and seq are the caller's). False when
  * the payload is not a point. */
-bool point_decode_record(const void *data, int len, point_record *rec);
+bool bds_point_decode_record(const void *data, int len, bds_point_record *rec);
 
 /* Publishes a value point and waits for its ack; the ack must come from
  * stream `stream`. */
-int point_publish_value(jsCtx *js, const char *stream, const char *subject, const char *origin,
-                        const char *value, int64_t time_ns, bool tombstone, nx_err *err);
+int bds_point_publish_value(jsCtx *js, const char *stream, const char *subject, const char *origin,
+                            const char *value, int64_t time_ns, bool tombstone, nx_err *err);
 
 /* Reads every message of `stream` matching filter, in stream order, through
  * an ordered consumer on js; nc is js's connection (the consumer is closed
  * with nx_sub_close). */
-int point_read_stream(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
-                      point_list *out, nx_err *err);
+int bds_point_read_stream(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                          bds_point_list *out, nx_err *err);
 
 /* Reads the last message of every subject matching filter (the heads). */
-int point_read_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
-                     point_list *out, nx_err *err);
+int bds_point_read_heads(natsConnection *nc, jsCtx *js, const char *stream, const char *filter,
+                         bds_point_list *out, nx_err *err);
 
 /* One line per message: "    seq 3  n.hub.123.value = 14  (hub)". */
-void point_list_dump(FILE *f, const char *label, const point_list *l);
+void bds_point_list_dump(FILE *f, const char *label, const bds_point_list *l);
 
 /* "12 13 14 15" (values joined by spaces, cut to fit). */
-void point_list_values(const point_list *l, char *buf, size_t len);
+void bds_point_list_values(const bds_point_list *l, char *buf, size_t len);
 
 #endif

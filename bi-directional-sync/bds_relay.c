@@ -28,7 +28,7 @@ typedef struct pair {
     size_t len[2], off[2]; /* pending bytes per direction */
 } pair;
 
-struct relay {
+struct bds_relay {
     int listen_fd;
     int wake[2];
     int port, upstream_port;
@@ -38,18 +38,18 @@ struct relay {
     _Atomic int active;
     _Atomic long rate_bits;
     pair pairs[RELAY_PAIRS_MAX];
-    pace pace[2];
+    bds_pace pace[2];
     long paced_rate;
 };
 
 static int src_fd(const pair *p, int dir)
 {
-    return dir == RELAY_UP ? p->fd[0] : p->fd[1];
+    return dir == BDS_RELAY_UP ? p->fd[0] : p->fd[1];
 }
 
 static int dst_fd(const pair *p, int dir)
 {
-    return dir == RELAY_UP ? p->fd[1] : p->fd[0];
+    return dir == BDS_RELAY_UP ? p->fd[1] : p->fd[0];
 }
 
 static void set_stream_options(int fd)
@@ -74,7 +74,7 @@ static int connect_upstream(int port)
     return fd;
 }
 
-static void close_pair(relay *r, pair *p)
+static void close_pair(bds_relay *r, pair *p)
 {
     close(p->fd[0]);
     close(p->fd[1]);
@@ -82,7 +82,7 @@ static void close_pair(relay *r, pair *p)
     atomic_fetch_sub(&r->active, 1);
 }
 
-static void accept_one(relay *r)
+static void accept_one(bds_relay *r)
 {
     int fd = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
     if (fd < 0)
@@ -122,9 +122,9 @@ static bool source_open(ssize_t n)
 
 /* Reads what the pace allows into the direction's empty buffer. Returns
  * false when the source closed or failed. */
-static bool pump_in(relay *r, pair *p, int dir, int64_t now)
+static bool pump_in(bds_relay *r, pair *p, int dir, int64_t now)
 {
-    size_t allowed = pace_allowed(&r->pace[dir], now, RELAY_BUF);
+    size_t allowed = bds_pace_allowed(&r->pace[dir], now, RELAY_BUF);
     if (allowed == 0) {
         /* Out of tokens, but poll may be reporting a hang-up or a reset: look
          * without taking anything, so a dead side is closed now rather than
@@ -135,14 +135,14 @@ static bool pump_in(relay *r, pair *p, int dir, int64_t now)
     ssize_t n = recv(src_fd(p, dir), p->buf[dir], allowed, 0);
     if (n <= 0)
         return source_open(n);
-    pace_consume(&r->pace[dir], (size_t)n);
+    bds_pace_consume(&r->pace[dir], (size_t)n);
     p->len[dir] = (size_t)n;
     p->off[dir] = 0;
     atomic_fetch_add(&r->reads[dir], 1);
     return true;
 }
 
-static bool pump_out(relay *r, pair *p, int dir)
+static bool pump_out(bds_relay *r, pair *p, int dir)
 {
     ssize_t n =
         send(dst_fd(p, dir), p->buf[dir] + p->off[dir], p->len[dir] - p->off[dir], MSG_NOSIGNAL);
@@ -155,24 +155,24 @@ static bool pump_out(relay *r, pair *p, int dir)
     return true;
 }
 
-static void apply_rate(relay *r, int64_t now)
+static void apply_rate(bds_relay *r, int64_t now)
 {
     long rate = atomic_load(&r->rate_bits);
     if (rate == r->paced_rate)
         return;
     r->paced_rate = rate;
-    pace_init(&r->pace[RELAY_UP], rate, now);
-    pace_init(&r->pace[RELAY_DOWN], rate, now);
+    bds_pace_init(&r->pace[BDS_RELAY_UP], rate, now);
+    bds_pace_init(&r->pace[BDS_RELAY_DOWN], rate, now);
 }
 
-static void wake(relay *r, char command)
+static void wake(bds_relay *r, char command)
 {
     while (write(r->wake[1], &command, 1) < 0 && errno == EINTR)
         ;
 }
 
 /* Reads pending commands; false once asked to stop. */
-static bool drain_wake(relay *r)
+static bool drain_wake(bds_relay *r)
 {
     char cmd[16];
     ssize_t n = read(r->wake[0], cmd, sizeof cmd);
@@ -184,7 +184,7 @@ static bool drain_wake(relay *r)
 
 static void *relay_main(void *arg)
 {
-    relay *r = arg;
+    bds_relay *r = arg;
     struct pollfd pfd[2 + 2 * RELAY_PAIRS_MAX];
     for (;;) {
         int64_t now = nx_now_ns();
@@ -200,12 +200,12 @@ static void *relay_main(void *arg)
             for (int side = 0; side < 2; side++)
                 pfd[n + side] = (struct pollfd){.fd = p->fd[side], .events = 0};
             for (int dir = 0; dir < 2; dir++) {
-                int src = dir == RELAY_UP ? 0 : 1;
+                int src = dir == BDS_RELAY_UP ? 0 : 1;
                 if (p->len[dir] > 0) {
                     pfd[n + (1 - src)].events |= POLLOUT;
                     continue;
                 }
-                int64_t w = pace_wait_ns(&r->pace[dir], now, 1);
+                int64_t w = bds_pace_wait_ns(&r->pace[dir], now, 1);
                 if (w == 0)
                     pfd[n + src].events |= POLLIN;
                 else if (wait_ns < 0 || w < wait_ns)
@@ -226,7 +226,7 @@ static void *relay_main(void *arg)
                 continue;
             bool ok = true;
             for (int dir = 0; dir < 2 && ok; dir++) {
-                int src = dir == RELAY_UP ? 0 : 1;
+                int src = dir == BDS_RELAY_UP ? 0 : 1;
                 short in = pfd[k + src].revents, out = pfd[k + 1 - src].revents;
                 if (p->len[dir] > 0 && (out & (POLLOUT | POLLERR | POLLHUP)))
                     ok = pump_out(r, p, dir);
@@ -243,9 +243,9 @@ static void *relay_main(void *arg)
     return NULL;
 }
 
-int relay_start(relay **out, int upstream_port, nx_err *err)
+int bds_relay_start(bds_relay **out, int upstream_port, nx_err *err)
 {
-    relay *r = calloc(1, sizeof *r);
+    bds_relay *r = calloc(1, sizeof *r);
     if (r == NULL)
         return nx_fail(err, "relay: out of memory");
     r->upstream_port = upstream_port;
@@ -259,17 +259,17 @@ int relay_start(relay **out, int upstream_port, nx_err *err)
         getsockname(r->listen_fd, (struct sockaddr *)&a, &alen) != 0 ||
         pipe2(r->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
         nx_fail(err, "relay: cannot listen on loopback: %s", strerror(errno));
-        relay_stop(r);
+        bds_relay_stop(r);
         return -1;
     }
     r->port = ntohs(a.sin_port);
     int64_t now = nx_now_ns();
-    pace_init(&r->pace[RELAY_UP], 0, now);
-    pace_init(&r->pace[RELAY_DOWN], 0, now);
+    bds_pace_init(&r->pace[BDS_RELAY_UP], 0, now);
+    bds_pace_init(&r->pace[BDS_RELAY_DOWN], 0, now);
     int rc = pthread_create(&r->thread, NULL, relay_main, r);
     if (rc != 0) {
         nx_fail(err, "relay: cannot start its thread: %s", strerror(rc));
-        relay_stop(r);
+        bds_relay_stop(r);
         return -1;
     }
     r->thread_started = true;
@@ -277,12 +277,12 @@ int relay_start(relay **out, int upstream_port, nx_err *err)
     return 0;
 }
 
-int relay_port(const relay *r)
+int bds_relay_port(const bds_relay *r)
 {
     return r->port;
 }
 
-void relay_read_counts(relay *r, relay_counts *out)
+void bds_relay_read_counts(bds_relay *r, bds_relay_counts *out)
 {
     /* No relay (an existing hub and leaf): nothing counted. */
     if (r == NULL) {
@@ -297,9 +297,10 @@ void relay_read_counts(relay *r, relay_counts *out)
     out->active = atomic_load(&r->active);
 }
 
-relay_counts relay_counts_diff(const relay_counts *after, const relay_counts *before)
+bds_relay_counts bds_relay_counts_diff(const bds_relay_counts *after,
+                                       const bds_relay_counts *before)
 {
-    relay_counts d = *after;
+    bds_relay_counts d = *after;
     for (int i = 0; i < 2; i++) {
         d.bytes[i] = after->bytes[i] - before->bytes[i];
         d.reads[i] = after->reads[i] - before->reads[i];
@@ -308,14 +309,14 @@ relay_counts relay_counts_diff(const relay_counts *after, const relay_counts *be
     return d;
 }
 
-void relay_set_rate(relay *r, long bits_per_s)
+void bds_relay_set_rate(bds_relay *r, long bits_per_s)
 {
     atomic_store(&r->rate_bits, bits_per_s > 0 ? bits_per_s : 0);
     /* Wake the thread so the new rate applies before the next byte moves. */
     wake(r, 'r');
 }
 
-void relay_stop(relay *r)
+void bds_relay_stop(bds_relay *r)
 {
     if (r == NULL)
         return;

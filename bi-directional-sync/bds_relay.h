@@ -7,43 +7,44 @@
  * reconnects, and can pace what it forwards to a given bit rate to stand in
  * for a slow cellular link. Counts cover TCP payload bytes; the IP and TCP
  * headers a real link adds per segment are not in them. */
-#ifndef SYNC_RELAY_H
-#define SYNC_RELAY_H
+#ifndef BDS_RELAY_H
+#define BDS_RELAY_H
 
 #include <stdint.h>
 
 #include "nx_err.h"
 
 typedef enum {
-    RELAY_UP = 0,   /* accepted side (leaf) -> upstream (hub) */
-    RELAY_DOWN = 1, /* upstream (hub) -> accepted side (leaf) */
-} relay_dir;
+    BDS_RELAY_UP = 0,   /* accepted side (leaf) -> upstream (hub) */
+    BDS_RELAY_DOWN = 1, /* upstream (hub) -> accepted side (leaf) */
+} bds_relay_dir;
 
-typedef struct relay_counts {
-    uint64_t bytes[2]; /* forwarded, by relay_dir */
+typedef struct bds_relay_counts {
+    uint64_t bytes[2]; /* forwarded, by bds_relay_dir */
     uint64_t reads[2]; /* chunks read: each arrived as at least one segment */
     uint64_t accepted; /* connections accepted so far */
     int active;        /* connection pairs open now */
-} relay_counts;
+} bds_relay_counts;
 
-typedef struct relay relay;
+typedef struct bds_relay bds_relay;
 
 /* Listens on a random loopback port and forwards every accepted connection
  * to 127.0.0.1:upstream_port. */
-int relay_start(relay **out, int upstream_port, nx_err *err);
+int bds_relay_start(bds_relay **out, int upstream_port, nx_err *err);
 
-int relay_port(const relay *r);
+int bds_relay_port(const bds_relay *r);
 
-void relay_read_counts(relay *r, relay_counts *out);
+void bds_relay_read_counts(bds_relay *r, bds_relay_counts *out);
 
 /* after - before, per counter (active is after's). */
-relay_counts relay_counts_diff(const relay_counts *after, const relay_counts *before);
+bds_relay_counts bds_relay_counts_diff(const bds_relay_counts *after,
+                                       const bds_relay_counts *before);
 
 /* Paces both directions to bits_per_s each (0: unlimited). */
-void relay_set_rate(relay *r, long bits_per_s);
+void bds_relay_set_rate(bds_relay *r, long bits_per_s);
 
 /* Closes every connection and the listener and joins the thread. NULL is
  * allowed. */
-void relay_stop(relay *r);
+void bds_relay_stop(bds_relay *r);
 
 #endif

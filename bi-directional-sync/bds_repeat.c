@@ -8,8 +8,8 @@
 #include "nx_results.h"
 #include "nx_stats.h"
 
-int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t count,
-                size_t data_len, sync_total *tot, nx_err *err)
+int bds_repeat(const bds_path *p, const bds_env *env, long repeats, uint64_t count, size_t data_len,
+               bds_total *tot, nx_err *err)
 {
     memset(tot, 0, sizeof *tot);
     tot->repeats = repeats;
@@ -21,8 +21,8 @@ int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t 
     nx_hist *lat = nx_hist_new();
     int rc = secs && lat ? 0 : nx_fail(err, "out of memory");
     for (long i = 0; i < repeats && rc == 0; i++) {
-        sync_sample s;
-        rc = sync_measure(p, env, count, data_len, lat, &s, err);
+        bds_sample s;
+        rc = bds_measure(p, env, count, data_len, lat, &s, err);
         if (rc != 0)
             break;
         secs[i] = s.seconds;
@@ -32,8 +32,8 @@ int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t 
             tot->link.bytes[d] += s.link.bytes[d];
             tot->link.reads[d] += s.link.reads[d];
         }
-        tot->leafz[RELAY_UP] += s.leafz_up;
-        tot->leafz[RELAY_DOWN] += s.leafz_down;
+        tot->leafz[BDS_RELAY_UP] += s.leafz_up;
+        tot->leafz[BDS_RELAY_DOWN] += s.leafz_down;
         tot->leafz_ok = tot->leafz_ok && s.leafz_ok;
         tot->point_bytes = s.point_bytes;
     }
@@ -53,10 +53,10 @@ int sync_repeat(const sync_path *p, const sync_env *env, long repeats, uint64_t 
     return rc;
 }
 
-void sync_total_story(const story *st, const sync_path *p, const sync_total *tot)
+void bds_total_story(const bds_story *st, const bds_path *p, const bds_total *tot)
 {
     char action[96];
     snprintf(action, sizeof action, "sync %s: %llu points, each checked", p->name,
              (unsigned long long)tot->points);
-    story_line(st, action, "%.0f points/s (median %.3f s)", tot->rate, tot->seconds);
+    bds_story_line(st, action, "%.0f points/s (median %.3f s)", tot->rate, tot->seconds);
 }

@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int report_open(report *r, const char *dir, bool quiet, nx_err *err)
+int bds_report_open(bds_report *r, const char *dir, bool quiet, nx_err *err)
 {
     memset(r, 0, sizeof *r);
     r->quiet = quiet;
     return nx_results_open(&r->results, dir, "bi-directional-sync", err);
 }
 
-void report_set_version(report *r, const char *server_version)
+void bds_report_set_version(bds_report *r, const char *server_version)
 {
     nx_results_set_server_version(r->results, server_version);
 }
@@ -25,7 +25,7 @@ static void fmt_num(char *buf, size_t len, double v, const char *fmt)
         snprintf(buf, len, fmt, v);
 }
 
-int report_row(report *r, nx_row *row, const char *detail, nx_err *err)
+int bds_report_row(bds_report *r, nx_row *row, const char *detail, nx_err *err)
 {
     if (row->store == NULL)
         row->store = "jetstream";
@@ -54,7 +54,7 @@ int report_row(report *r, nx_row *row, const char *detail, nx_err *err)
     return 0;
 }
 
-void report_print(const report *r)
+void bds_report_print(const bds_report *r)
 {
     if (r->quiet || r->n == 0)
         return;
@@ -66,12 +66,12 @@ void report_print(const report *r)
     fflush(stdout);
 }
 
-const char *report_path(const report *r)
+const char *bds_report_path(const bds_report *r)
 {
     return r->results ? nx_results_path(r->results) : NULL;
 }
 
-void report_close(report *r)
+void bds_report_close(bds_report *r)
 {
     nx_results_close(r->results);
     free(r->lines);

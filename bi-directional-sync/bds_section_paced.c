@@ -7,53 +7,53 @@
 #include "bds_link_rows.h"
 #include "bds_repeat.h"
 
-static int one_paced(run_ctx *c, long kbit, nx_err *err)
+static int one_paced(bds_ctx *c, long kbit, nx_err *err)
 {
     char cs[64], suffix[64];
     snprintf(cs, sizeof cs, "streams=2 link=%ldkbit", kbit);
     snprintf(suffix, sizeof suffix, " link=%ldkbit", kbit);
-    story_heading(&c->st, "Link paced to %ld kbit/s each way", kbit);
-    relay_set_rate(c->t.link, kbit * 1000);
+    bds_story_heading(&c->st, "Link paced to %ld kbit/s each way", kbit);
+    bds_relay_set_rate(c->t.link, kbit * 1000);
     uint64_t n = (uint64_t)c->o->paced_count;
     int64_t saved_timeout = c->env.timeout_ms;
-    c->env.timeout_ms = budget_paced_timeout_ms(n, kbit);
-    sync_path h2l, l2h;
+    c->env.timeout_ms = bds_budget_paced_timeout_ms(n, kbit);
+    bds_path h2l, l2h;
     double setup_s = 0;
-    int rc = sync_paths_setup(&c->t, 1, c->env.timeout_ms, &h2l, &l2h, &setup_s, err);
+    int rc = bds_paths_setup(&c->t, 1, c->env.timeout_ms, &h2l, &l2h, &setup_s, err);
     if (rc == 0) {
-        story_line(&c->st, "create streams and sources, first point across", "%.2f s", setup_s);
-        rc = row_sync_setup(&c->rep, cs, 2, setup_s, err);
+        bds_story_line(&c->st, "create streams and sources, first point across", "%.2f s", setup_s);
+        rc = bds_row_sync_setup(&c->rep, cs, 2, setup_s, err);
     }
-    sync_path *paths[2] = {&h2l, &l2h};
+    bds_path *paths[2] = {&h2l, &l2h};
     for (int i = 0; i < 2 && rc == 0; i++) {
-        sync_total tot;
-        link_cost cost;
-        rc = sync_repeat(paths[i], &c->env, c->o->base.repeat, n, (size_t)c->o->base.payload, &tot,
-                         err);
+        bds_total tot;
+        bds_link_cost cost;
+        rc = bds_repeat(paths[i], &c->env, c->o->base.repeat, n, (size_t)c->o->base.payload, &tot,
+                        err);
         if (rc == 0)
-            rc = row_sync(&c->rep, paths[i], cs, &tot, err);
+            rc = bds_row_sync(&c->rep, paths[i], cs, &tot, err);
         if (rc == 0) {
-            sync_total_story(&c->st, paths[i], &tot);
-            rc = rows_link_bytes(&c->rep, paths[i], cs, &tot, NULL, &cost, err);
+            bds_total_story(&c->st, paths[i], &tot);
+            rc = bds_rows_link_bytes(&c->rep, paths[i], cs, &tot, NULL, &cost, err);
         }
     }
     if (rc == 0) {
-        sync_path one = h2l;
+        bds_path one = h2l;
         one.nstreams = 1;
         snprintf(one.subject[0], sizeof one.subject[0], "n.hub.1.outage");
-        rc = run_outage(c, &one, n, suffix, err);
+        rc = bds_run_outage(c, &one, n, suffix, err);
     }
-    relay_set_rate(c->t.link, 0);
+    bds_relay_set_rate(c->t.link, 0);
     c->env.timeout_ms = saved_timeout;
     nx_err derr;
-    if (sync_path_delete(&h2l, &derr) != 0 || sync_path_delete(&l2h, &derr) != 0) {
+    if (bds_path_delete(&h2l, &derr) != 0 || bds_path_delete(&l2h, &derr) != 0) {
         if (rc == 0)
             rc = nx_fail(err, "%s", derr.msg);
     }
     return rc;
 }
 
-int section_paced(run_ctx *c, nx_err *err)
+int bds_section_paced(bds_ctx *c, nx_err *err)
 {
     for (size_t i = 0; i < c->o->nlink_rates; i++)
         if (one_paced(c, c->o->link_rates[i], err) != 0)

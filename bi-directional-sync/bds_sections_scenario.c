@@ -9,11 +9,11 @@
 #include "nx_stats.h"
 #include "nx_stream.h"
 
-int section_seed(run_ctx *c, nx_err *err)
+int bds_section_seed(bds_ctx *c, nx_err *err)
 {
-    seed_result sr;
+    bds_seed_result sr;
     int64_t t0 = nx_now_ns();
-    if (seed_run(&c->t, c->o, &c->st, &sr, err) != 0)
+    if (bds_seed_run(&c->t, c->o, &c->st, &sr, err) != 0)
         return -1;
     double total = (double)(nx_now_ns() - t0) / 1e9;
     nx_row row;
@@ -32,7 +32,7 @@ int section_seed(run_ctx *c, nx_err *err)
         row.note = "existing hub and leaf (--hub-url/--leaf-url): every count, value and order "
                    "checked on both servers; steps 3-4 (leaf shut down and restarted) skipped";
     }
-    if (report_row(&c->rep, &row, "all steps verified", err) != 0)
+    if (bds_report_row(&c->rep, &row, "all steps verified", err) != 0)
         return -1;
     if (c->t.existing)
         return 0;
@@ -50,7 +50,7 @@ int section_seed(run_ctx *c, nx_err *err)
              sr.leaf_ready_ms);
     row.note = note;
     snprintf(detail, sizeof detail, "leaf ready in %.0f ms", sr.leaf_ready_ms);
-    if (report_row(&c->rep, &row, detail, err) != 0)
+    if (bds_report_row(&c->rep, &row, detail, err) != 0)
         return -1;
     row.case_name = "seed all_present";
     row.seconds = sr.catchup_s;
@@ -58,13 +58,13 @@ int section_seed(run_ctx *c, nx_err *err)
                "(values 12..19 checked in order); most of it is the source's retry after its "
                "first consumer-create request went out before the link was up";
     snprintf(detail, sizeof detail, "%.2f s after the reconnect", sr.catchup_s - sr.reconnect_s);
-    return report_row(&c->rep, &row, detail, err);
+    return bds_report_row(&c->rep, &row, detail, err);
 }
 
-int section_state(run_ctx *c, nx_err *err)
+int bds_section_state(bds_ctx *c, nx_err *err)
 {
-    state_result sr;
-    if (state_scenario_run(&c->t, c->o, &c->st, &sr, err) != 0)
+    bds_state_result sr;
+    if (bds_state_scenario_run(&c->t, c->o, &c->st, &sr, err) != 0)
         return -1;
     const char *where[2] = {"merged on hub", "merged on leaf"};
     for (int i = 0; i < 2; i++) {
@@ -81,10 +81,10 @@ int section_state(run_ctx *c, nx_err *err)
                    "NODES-LEAF read with last-per-subject consumers; merged state checked "
                    "prop by prop";
         char detail[128];
-        const prop_head *v = state_get(&sr.merged[i], "value");
+        const bds_prop_head *v = bds_state_get(&sr.merged[i], "value");
         snprintf(detail, sizeof detail, "%d props; value %s from %s", sr.merged[i].n,
                  v ? v->value : "?", v ? v->origin : "?");
-        if (report_row(&c->rep, &row, detail, err) != 0)
+        if (bds_report_row(&c->rep, &row, detail, err) != 0)
             return -1;
     }
     return 0;
@@ -93,7 +93,7 @@ int section_state(run_ctx *c, nx_err *err)
 /* Polls an interval must span before a rate is taken from it. */
 #define RATE_MIN_POLLS 50
 
-static int outage_rows(run_ctx *c, const outage_result *r, const char *suffix, nx_err *err)
+static int outage_rows(bds_ctx *c, const bds_outage_result *r, const char *suffix, nx_err *err)
 {
     char cases[3][64], note[600], detail[160];
     snprintf(cases[0], sizeof cases[0], "reconnect%s", suffix);
@@ -126,13 +126,14 @@ static int outage_rows(run_ctx *c, const outage_result *r, const char *suffix, n
                      r->first_s - r->reconnect_s);
         } else {
             double transfer = r->all_s - r->first_s;
-            double per_point = r->count ? (double)r->link.bytes[RELAY_DOWN] / (double)r->count : 0;
-            /* Both ends are polls OUTAGE_POLL_INTERVAL_MS apart: a shorter
+            double per_point =
+                r->count ? (double)r->link.bytes[BDS_RELAY_DOWN] / (double)r->count : 0;
+            /* Both ends are polls BDS_OUTAGE_POLL_INTERVAL_MS apart: a shorter
              * transfer than 50 of them would give a rate off by over 2%,
              * and a "0.00 s" one any rate at all. */
-            bool timed = transfer >= RATE_MIN_POLLS * OUTAGE_POLL_INTERVAL_MS / 1e3;
+            bool timed = transfer >= RATE_MIN_POLLS * BDS_OUTAGE_POLL_INTERVAL_MS / 1e3;
             row.rate_per_s = timed ? (double)r->count / transfer : NAN;
-            row.bytes = (int64_t)r->link.bytes[RELAY_DOWN];
+            row.bytes = (int64_t)r->link.bytes[BDS_RELAY_DOWN];
             char rate_note[160];
             if (timed)
                 snprintf(rate_note, sizeof rate_note,
@@ -141,62 +142,62 @@ static int outage_rows(run_ctx *c, const outage_result *r, const char *suffix, n
                 snprintf(rate_note, sizeof rate_note,
                          "no rate: the transfer (all_present - first_point, %.3f s) is shorter "
                          "than %d polls %d ms apart",
-                         transfer, RATE_MIN_POLLS, OUTAGE_POLL_INTERVAL_MS);
+                         transfer, RATE_MIN_POLLS, BDS_OUTAGE_POLL_INTERVAL_MS);
             snprintf(note, sizeof note,
                      "seconds from the restart until all %llu are in the leaf's sourced stream "
                      "(polled every %d ms), each read back in order and checked; %s; bytes = "
                      "relay-counted hub->leaf bytes from the restart (%.1f B/point, leafnode "
                      "handshake included; TCP payload only); %zu B points encoded",
-                     (unsigned long long)r->count, OUTAGE_POLL_INTERVAL_MS, rate_note, per_point,
-                     r->point_bytes);
+                     (unsigned long long)r->count, BDS_OUTAGE_POLL_INTERVAL_MS, rate_note,
+                     per_point, r->point_bytes);
             snprintf(detail, sizeof detail, "transfer %.3f s%s, %.1f B/point down", transfer,
                      timed ? "" : " (too short for a rate)", per_point);
         }
         row.note = note;
-        if (report_row(&c->rep, &row, detail, err) != 0)
+        if (bds_report_row(&c->rep, &row, detail, err) != 0)
             return -1;
     }
     return 0;
 }
 
-int run_outage(run_ctx *c, const sync_path *p, uint64_t m, const char *suffix, nx_err *err)
+int bds_run_outage(bds_ctx *c, const bds_path *p, uint64_t m, const char *suffix, nx_err *err)
 {
-    outage_result r;
+    bds_outage_result r;
     char heading[160];
     snprintf(heading, sizeof heading, "Catch-up after an outage: %llu points on %s%s",
              (unsigned long long)m, p->stream[0], suffix);
-    story_heading(&c->st, "%s", heading);
-    if (outage_measure(&c->t, p, &c->env, m, (size_t)c->o->base.payload, &r, err) != 0)
+    bds_story_heading(&c->st, "%s", heading);
+    if (bds_outage_measure(&c->t, p, &c->env, m, (size_t)c->o->base.payload, &r, err) != 0)
         return -1;
     char action[96];
     snprintf(action, sizeof action, "leaf down; publish %llu on the hub", (unsigned long long)m);
-    story_line(&c->st, action, "%.2f s", r.publish_s);
-    story_line(&c->st, "restart the leaf; hub lists it again after", "%.2f s", r.reconnect_s);
-    story_line(&c->st, "first missed point on the leaf after", "%.2f s", r.first_s);
-    story_line(&c->st, "all points on the leaf after", "%.2f s (checked in order)", r.all_s);
+    bds_story_line(&c->st, action, "%.2f s", r.publish_s);
+    bds_story_line(&c->st, "restart the leaf; hub lists it again after", "%.2f s", r.reconnect_s);
+    bds_story_line(&c->st, "first missed point on the leaf after", "%.2f s", r.first_s);
+    bds_story_line(&c->st, "all points on the leaf after", "%.2f s (checked in order)", r.all_s);
     return outage_rows(c, &r, suffix, err);
 }
 
-int section_outage(run_ctx *c, nx_err *err)
+int bds_section_outage(bds_ctx *c, nx_err *err)
 {
     if (c->t.existing) {
-        story_heading(&c->st, "Catch-up after an outage skipped: it shuts the leaf down and "
-                              "restarts it, which needs servers this program spawned");
+        bds_story_heading(&c->st, "Catch-up after an outage skipped: it shuts the leaf down and "
+                                  "restarts it, which needs servers this program spawned");
         return 0;
     }
-    sync_path p;
-    sync_path_init(&p, &c->t, true, 1);
-    snprintf(p.stream[0], sizeof p.stream[0], "%s", SEED_HUB_STREAM);
+    bds_path p;
+    bds_path_init(&p, &c->t, true, 1);
+    snprintf(p.stream[0], sizeof p.stream[0], "%s", BDS_SEED_HUB_STREAM);
     snprintf(p.subject[0], sizeof p.subject[0], "n.hub.900.value");
-    return run_outage(c, &p, (uint64_t)c->o->outage_count, "", err);
+    return bds_run_outage(c, &p, (uint64_t)c->o->outage_count, "", err);
 }
 
-int section_clear_seed(run_ctx *c, nx_err *err)
+int bds_section_clear_seed(bds_ctx *c, nx_err *err)
 {
-    const char *bases[2] = {SEED_HUB_STREAM, SEED_LEAF_STREAM};
+    const char *bases[2] = {BDS_SEED_HUB_STREAM, BDS_SEED_LEAF_STREAM};
     for (int i = 0; i < 2; i++) {
         char name[64];
-        sync_stream_name(&c->t.names, bases[i], name, sizeof name);
+        bds_stream_name(&c->t.names, bases[i], name, sizeof name);
         if (nx_stream_delete(c->t.hub_js, name, true, err) != 0 ||
             nx_stream_delete(c->t.leaf_js, name, true, err) != 0)
             return -1;

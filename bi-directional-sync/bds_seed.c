@@ -23,9 +23,9 @@ typedef struct expected {
 } expected;
 
 typedef struct seed_ctx {
-    topology *t;
-    const sync_opts *o;
-    const story *st;
+    bds_topology *t;
+    const bds_opts *o;
+    const bds_story *st;
     int step;
     /* NODES-HUB with n.hub.123.value, NODES-LEAF with n.leaf.456.value (the
      * run's prefix and scope on an existing deployment). */
@@ -35,14 +35,14 @@ typedef struct seed_ctx {
 
 static void name_points(seed_ctx *c)
 {
-    const sync_names *n = &c->t->names;
+    const bds_names *n = &c->t->names;
     char(*b)[96] = c->names;
-    sync_stream_name(n, SEED_HUB_STREAM, b[0], sizeof b[0]);
-    snprintf(b[1], sizeof b[1], "n.%s.>", sync_token(n, true));
-    snprintf(b[2], sizeof b[2], "n.%s.123.value", sync_token(n, true));
-    sync_stream_name(n, SEED_LEAF_STREAM, b[3], sizeof b[3]);
-    snprintf(b[4], sizeof b[4], "n.%s.>", sync_token(n, false));
-    snprintf(b[5], sizeof b[5], "n.%s.456.value", sync_token(n, false));
+    bds_stream_name(n, BDS_SEED_HUB_STREAM, b[0], sizeof b[0]);
+    snprintf(b[1], sizeof b[1], "n.%s.>", bds_token(n, true));
+    snprintf(b[2], sizeof b[2], "n.%s.123.value", bds_token(n, true));
+    bds_stream_name(n, BDS_SEED_LEAF_STREAM, b[3], sizeof b[3]);
+    snprintf(b[4], sizeof b[4], "n.%s.>", bds_token(n, false));
+    snprintf(b[5], sizeof b[5], "n.%s.456.value", bds_token(n, false));
     c->hub_points = (expected){b[0], b[1], b[2], "hub", 12, 0};
     c->leaf_points = (expected){b[3], b[4], b[5], "leaf", 22, 0};
 }
@@ -54,23 +54,23 @@ static expected upto(expected e, int last)
 }
 
 /* The connection a context of the topology belongs to. */
-static natsConnection *conn_of(const topology *t, const jsCtx *js)
+static natsConnection *conn_of(const bds_topology *t, const jsCtx *js)
 {
     return js == t->hub_js ? t->hub_nc : t->leaf_nc;
 }
 
-static void dump_copy(const topology *t, jsCtx *js, const char *server, const expected *e)
+static void dump_copy(const bds_topology *t, jsCtx *js, const char *server, const expected *e)
 {
-    point_list l;
+    bds_point_list l;
     nx_err err = {{0}};
     char label[96];
     snprintf(label, sizeof label, "%s on the %s", e->stream, server);
-    if (point_read_stream(conn_of(t, js), js, e->stream, e->filter, &l, &err) != 0) {
+    if (bds_point_read_stream(conn_of(t, js), js, e->stream, e->filter, &l, &err) != 0) {
         fprintf(stderr, "  %s: not readable: %s\n", label, err.msg);
         return;
     }
-    point_list_dump(stderr, label, &l);
-    point_list_free(&l);
+    bds_point_list_dump(stderr, label, &l);
+    bds_point_list_free(&l);
 }
 
 static int mismatch(seed_ctx *c, const expected *e, nx_err *err, const char *fmt, ...)
@@ -94,18 +94,18 @@ static int mismatch(seed_ctx *c, const expected *e, nx_err *err, const char *fmt
 static int check_copy(seed_ctx *c, jsCtx *js, const char *action, const char *copy,
                       const expected *e, nx_err *err)
 {
-    point_list l;
-    if (point_read_stream(conn_of(c->t, js), js, e->stream, e->filter, &l, err) != 0)
+    bds_point_list l;
+    if (bds_point_read_stream(conn_of(c->t, js), js, e->stream, e->filter, &l, err) != 0)
         return nx_fail_wrap(err, "seed step %d: %s: ", c->step, copy);
     size_t want = (size_t)(e->last - e->first + 1);
     int rc = 0;
     char values[256];
-    point_list_values(&l, values, sizeof values);
+    bds_point_list_values(&l, values, sizeof values);
     if (l.n != want)
         rc = mismatch(c, e, err, "%s holds %zu points (%s), expected %zu (%d..%d)", copy, l.n,
                       values, want, e->first, e->last);
     for (size_t i = 0; i < l.n && rc == 0; i++) {
-        const point_record *r = &l.items[i];
+        const bds_point_record *r = &l.items[i];
         char v[16];
         snprintf(v, sizeof v, "%d", e->first + (int)i);
         if (strcmp(r->subject, e->subject) != 0 || strcmp(r->origin, e->origin) != 0 ||
@@ -118,8 +118,8 @@ static int check_copy(seed_ctx *c, jsCtx *js, const char *action, const char *co
                           values);
     }
     if (rc == 0)
-        story_line(c->st, action, "%zu  [%s]", l.n, values);
-    point_list_free(&l);
+        bds_story_line(c->st, action, "%zu  [%s]", l.n, values);
+    bds_point_list_free(&l);
     return rc;
 }
 
@@ -142,17 +142,17 @@ static int publish_values(seed_ctx *c, jsCtx *js, const expected *e, int first, 
     for (int v = first; v <= last; v++) {
         int value = v;
         /* The fault swaps the second and third value of the first batch. */
-        if (c->o->fault == FAULT_SEED_ORDER && c->step == 1 && v - first == 1)
+        if (c->o->fault == BDS_FAULT_SEED_ORDER && c->step == 1 && v - first == 1)
             value = v + 1;
-        else if (c->o->fault == FAULT_SEED_ORDER && c->step == 1 && v - first == 2)
+        else if (c->o->fault == BDS_FAULT_SEED_ORDER && c->step == 1 && v - first == 2)
             value = v - 1;
         char text[16];
         snprintf(text, sizeof text, "%d", value);
-        if (point_publish_value(js, e->stream, e->subject, e->origin, text, nx_wall_ns(), false,
-                                err) != 0)
+        if (bds_point_publish_value(js, e->stream, e->subject, e->origin, text, nx_wall_ns(), false,
+                                    err) != 0)
             return nx_fail_wrap(err, "seed step %d: ", c->step);
     }
-    story_line(c->st, action, "ok");
+    bds_story_line(c->st, action, "ok");
     return 0;
 }
 
@@ -165,7 +165,7 @@ static int create_origin(seed_ctx *c, jsCtx *js, const expected *e, const char *
         return nx_fail_wrap(err, "seed step %d: ", c->step);
     char action[128];
     snprintf(action, sizeof action, "create %s (%s) on the %s", e->stream, e->filter, server);
-    story_line(c->st, action, "ok");
+    bds_story_line(c->st, action, "ok");
     return 0;
 }
 
@@ -180,15 +180,15 @@ static int create_sourced(seed_ctx *c, jsCtx *js, const expected *e, const char 
     char action[128];
     snprintf(action, sizeof action, "source %s into the %s (source domain %s)", e->stream, server,
              from_domain);
-    story_line(c->st, action, "ok");
+    bds_story_line(c->st, action, "ok");
     return 0;
 }
 
 static int step1(seed_ctx *c, nx_err *err)
 {
-    topology *t = c->t;
+    bds_topology *t = c->t;
     c->step = 1;
-    story_heading(c->st, "Step 1: NODES-HUB on the hub, sourced into the leaf");
+    bds_story_heading(c->st, "Step 1: NODES-HUB on the hub, sourced into the leaf");
     if (create_origin(c, t->hub_js, &c->hub_points, "hub", err) != 0 ||
         publish_values(c, t->hub_js, &c->hub_points, 12, 15, "hub", err) != 0)
         return -1;
@@ -204,8 +204,8 @@ static int step1(seed_ctx *c, nx_err *err)
     if (s != NATS_NOT_FOUND)
         return nx_fail(err, "seed step 1: the leaf's own domain should not have %s yet (%s)",
                        c->hub_points.stream, s == NATS_OK ? "it does" : natsStatus_GetText(s));
-    story_line(c->st, "leaf's own domain has NODES-HUB", "no");
-    const char *hub_domain = sync_domain(&t->names, true);
+    bds_story_line(c->st, "leaf's own domain has NODES-HUB", "no");
+    const char *hub_domain = bds_domain(&t->names, true);
     if (create_sourced(c, t->leaf_js, &c->hub_points, "leaf", hub_domain, err) != 0)
         return -1;
     return wait_and_check(c, t->leaf_js, "leaf NODES-HUB holds", "the leaf's NODES-HUB", &e,
@@ -214,11 +214,11 @@ static int step1(seed_ctx *c, nx_err *err)
 
 static int step2(seed_ctx *c, nx_err *err)
 {
-    topology *t = c->t;
+    bds_topology *t = c->t;
     c->step = 2;
-    story_heading(c->st, "Step 2: NODES-LEAF on the leaf, sourced into the hub");
+    bds_story_heading(c->st, "Step 2: NODES-LEAF on the leaf, sourced into the hub");
     expected e = upto(c->leaf_points, 26);
-    const char *leaf_domain = sync_domain(&t->names, false);
+    const char *leaf_domain = bds_domain(&t->names, false);
     if (create_origin(c, t->leaf_js, &c->leaf_points, "leaf", err) != 0 ||
         publish_values(c, t->leaf_js, &c->leaf_points, 22, 26, "leaf", err) != 0 ||
         check_copy(c, t->leaf_js, "leaf NODES-LEAF holds", "the leaf's NODES-LEAF", &e, err) != 0 ||
@@ -230,12 +230,12 @@ static int step2(seed_ctx *c, nx_err *err)
 
 static int step3(seed_ctx *c, nx_err *err)
 {
-    topology *t = c->t;
+    bds_topology *t = c->t;
     c->step = 3;
-    story_heading(c->st, "Step 3: the leaf shut down, the hub goes on");
-    if (topology_leaf_stop(t, err) != 0)
+    bds_story_heading(c->st, "Step 3: the leaf shut down, the hub goes on");
+    if (bds_topology_leaf_stop(t, err) != 0)
         return nx_fail_wrap(err, "seed step 3: ");
-    story_line(c->st, "shut the leaf down (SIGTERM); hub lists leaf connections", "0");
+    bds_story_line(c->st, "shut the leaf down (SIGTERM); hub lists leaf connections", "0");
     expected leaf_e = upto(c->leaf_points, 26), hub_e = upto(c->hub_points, 19);
     if (check_copy(c, t->hub_js, "hub NODES-LEAF still holds", "the hub's NODES-LEAF", &leaf_e,
                    err) != 0 ||
@@ -244,27 +244,28 @@ static int step3(seed_ctx *c, nx_err *err)
     return check_copy(c, t->hub_js, "hub NODES-HUB holds", "the hub's NODES-HUB", &hub_e, err);
 }
 
-static int step4(seed_ctx *c, seed_result *out, nx_err *err)
+static int step4(seed_ctx *c, bds_seed_result *out, nx_err *err)
 {
-    topology *t = c->t;
+    bds_topology *t = c->t;
     c->step = 4;
-    story_heading(c->st, "Step 4: the leaf restarted on the same store dir catches up");
+    bds_story_heading(c->st, "Step 4: the leaf restarted on the same store dir catches up");
     int64_t t0 = nx_now_ns();
-    if (topology_leaf_start_again(t, err) != 0)
+    if (bds_topology_leaf_start_again(t, err) != 0)
         return nx_fail_wrap(err, "seed step 4: ");
     out->leaf_ready_ms = nx_server_ready_ms(t->leaf);
-    story_line(c->st, "restart the leaf; it accepts clients after", "%.0f ms", out->leaf_ready_ms);
-    if (topology_wait_leafz(t, 1, SYNC_WAIT_MS, err) != 0)
+    bds_story_line(c->st, "restart the leaf; it accepts clients after", "%.0f ms",
+                   out->leaf_ready_ms);
+    if (bds_topology_wait_leafz(t, 1, SYNC_WAIT_MS, err) != 0)
         return nx_fail_wrap(err, "seed step 4: ");
     out->reconnect_s = (double)(nx_now_ns() - t0) / 1e9;
-    story_line(c->st, "hub lists the leaf again after", "%.2f s", out->reconnect_s);
+    bds_story_line(c->st, "hub lists the leaf again after", "%.2f s", out->reconnect_s);
     expected hub_e = upto(c->hub_points, 19), leaf_e = upto(c->leaf_points, 26);
     if (nx_stream_wait_count(t->leaf_js, c->hub_points.stream, 8, 5, CATCHUP_WAIT_MS, err) != 0)
         return mismatch(c, &hub_e, err, "the restarted leaf's NODES-HUB did not catch up: %s",
                         err->msg);
     out->catchup_s = (double)(nx_now_ns() - t0) / 1e9;
-    story_line(c->st, "leaf NODES-HUB caught up to 8 after", "%.2f s (from the restart)",
-               out->catchup_s);
+    bds_story_line(c->st, "leaf NODES-HUB caught up to 8 after", "%.2f s (from the restart)",
+                   out->catchup_s);
     if (check_copy(c, t->leaf_js, "leaf NODES-HUB holds", "the leaf's NODES-HUB", &hub_e, err) !=
             0 ||
         check_copy(c, t->leaf_js, "leaf NODES-LEAF kept across the restart",
@@ -276,11 +277,11 @@ static int step4(seed_ctx *c, seed_result *out, nx_err *err)
                           SYNC_WAIT_MS, err);
 }
 
-static int step5(seed_ctx *c, seed_result *out, nx_err *err)
+static int step5(seed_ctx *c, bds_seed_result *out, nx_err *err)
 {
-    topology *t = c->t;
+    bds_topology *t = c->t;
     c->step = 5;
-    story_heading(c->st, "Step 5: new points on the leaf reach the hub");
+    bds_story_heading(c->st, "Step 5: new points on the leaf reach the hub");
     expected e = upto(c->leaf_points, 31);
     if (publish_values(c, t->leaf_js, &c->leaf_points, 27, 31, "leaf", err) != 0)
         return -1;
@@ -290,11 +291,12 @@ static int step5(seed_ctx *c, seed_result *out, nx_err *err)
     if (nx_stream_wait_count(t->hub_js, c->leaf_points.stream, 10, 5, CATCHUP_WAIT_MS, err) != 0)
         return mismatch(c, &e, err, "the hub's NODES-LEAF did not catch up: %s", err->msg);
     out->hub_catchup_s = (double)(nx_now_ns() - t0) / 1e9;
-    story_line(c->st, "hub NODES-LEAF holds 10 after", "%.2f s", out->hub_catchup_s);
+    bds_story_line(c->st, "hub NODES-LEAF holds 10 after", "%.2f s", out->hub_catchup_s);
     return check_copy(c, t->hub_js, "hub NODES-LEAF holds", "the hub's NODES-LEAF", &e, err);
 }
 
-int seed_run(topology *t, const sync_opts *o, const story *st, seed_result *out, nx_err *err)
+int bds_seed_run(bds_topology *t, const bds_opts *o, const bds_story *st, bds_seed_result *out,
+                 nx_err *err)
 {
     memset(out, 0, sizeof *out);
     seed_ctx c = {.t = t, .o = o, .st = st};
@@ -302,9 +304,9 @@ int seed_run(topology *t, const sync_opts *o, const story *st, seed_result *out,
     if (step1(&c, err) != 0 || step2(&c, err) != 0)
         return -1;
     if (t->existing)
-        story_heading(st,
-                      "Steps 3-4 skipped: they shut the leaf down and restart it on its store "
-                      "dir, which needs servers this program spawned (not --hub-url/--leaf-url)");
+        bds_story_heading(
+            st, "Steps 3-4 skipped: they shut the leaf down and restart it on its store "
+                "dir, which needs servers this program spawned (not --hub-url/--leaf-url)");
     else if (step3(&c, err) != 0 || step4(&c, out, err) != 0)
         return -1;
     return step5(&c, out, err);

@@ -9,24 +9,25 @@
  *   5 27..31 on the leaf reach the hub
  *
  * On a mismatch both copies of the stream are dumped to stderr. */
-#ifndef SYNC_SEED_H
-#define SYNC_SEED_H
+#ifndef BDS_SEED_H
+#define BDS_SEED_H
 
 #include "bds_opts.h"
 #include "bds_story.h"
 #include "bds_topology.h"
 #include "nx_err.h"
 
-#define SEED_HUB_STREAM "NODES-HUB"
-#define SEED_LEAF_STREAM "NODES-LEAF"
+#define BDS_SEED_HUB_STREAM "NODES-HUB"
+#define BDS_SEED_LEAF_STREAM "NODES-LEAF"
 
-typedef struct seed_result {
+typedef struct bds_seed_result {
     double leaf_ready_ms; /* restart until the leaf accepts clients */
     double reconnect_s;   /* restart until the hub lists the leaf again */
     double catchup_s;     /* restart until the leaf's NODES-HUB holds all 8 */
     double hub_catchup_s; /* step 5: last publish on the leaf until the hub holds 10 */
-} seed_result;
+} bds_seed_result;
 
-int seed_run(topology *t, const sync_opts *o, const story *st, seed_result *out, nx_err *err);
+int bds_seed_run(bds_topology *t, const bds_opts *o, const bds_story *st, bds_seed_result *out,
+                 nx_err *err);
 
 #endif

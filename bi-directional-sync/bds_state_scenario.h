@@ -5,8 +5,8 @@
  * synced, the node's state is merged from the heads of both streams on the
  * hub and again on the leaf; both must equal the state worked out here from
  * the writes, newest point time winning. */
-#ifndef SYNC_STATE_SCENARIO_H
-#define SYNC_STATE_SCENARIO_H
+#ifndef BDS_STATE_SCENARIO_H
+#define BDS_STATE_SCENARIO_H
 
 #include "bds_merge.h"
 #include "bds_opts.h"
@@ -14,14 +14,14 @@
 #include "bds_topology.h"
 #include "nx_err.h"
 
-typedef struct state_result {
-    node_state expected;
-    node_state merged[2]; /* [0] read on the hub, [1] read on the leaf */
-    double read_s[2];     /* reading both streams' heads and merging */
+typedef struct bds_state_result {
+    bds_node_state expected;
+    bds_node_state merged[2]; /* [0] read on the hub, [1] read on the leaf */
+    double read_s[2];         /* reading both streams' heads and merging */
     int writes;
-} state_result;
+} bds_state_result;
 
-int state_scenario_run(topology *t, const sync_opts *o, const story *st, state_result *out,
-                       nx_err *err);
+int bds_state_scenario_run(bds_topology *t, const bds_opts *o, const bds_story *st,
+                           bds_state_result *out, nx_err *err);
 
 #endif

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-void story_heading(const story *s, const char *fmt, ...)
+void bds_story_heading(const bds_story *s, const char *fmt, ...)
 {
     if (s->quiet)
         return;
@@ -16,7 +16,7 @@ void story_heading(const story *s, const char *fmt, ...)
     fflush(stdout);
 }
 
-void story_line(const story *s, const char *action, const char *fmt, ...)
+void bds_story_line(const bds_story *s, const char *action, const char *fmt, ...)
 {
     if (s->quiet)
         return;

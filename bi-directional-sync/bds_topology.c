@@ -24,7 +24,7 @@ static bool leafz_lists(void *ctx)
     return w->read && w->l.count == w->want;
 }
 
-int topology_wait_leafz(topology *t, int want, int timeout_ms, nx_err *err)
+int bds_topology_wait_leafz(bds_topology *t, int want, int timeout_ms, nx_err *err)
 {
     leafz_wait w = {.monitor = nx_server_monitor_url(t->hub), .want = want};
     if (nx_poll_until(leafz_lists, &w, 5, timeout_ms) == 0)
@@ -35,7 +35,7 @@ int topology_wait_leafz(topology *t, int want, int timeout_ms, nx_err *err)
                    timeout_ms / 1000.0);
 }
 
-static int start_servers(topology *t, const topology_config *cfg, nx_err *err)
+static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err *err)
 {
     nx_server_config hub;
     nx_server_config_init(&hub);
@@ -46,11 +46,11 @@ static int start_servers(topology *t, const topology_config *cfg, nx_err *err)
     hub.leaf_listen = true;
     if (nx_server_start(&t->hub, &hub, err) != 0)
         return nx_fail_wrap(err, "starting the hub: ");
-    if (relay_start(&t->link, nx_server_leaf_port(t->hub), err) != 0)
+    if (bds_relay_start(&t->link, nx_server_leaf_port(t->hub), err) != 0)
         return -1;
-    relay_set_rate(t->link, cfg->link_rate_bits);
+    bds_relay_set_rate(t->link, cfg->link_rate_bits);
     char remote[64];
-    snprintf(remote, sizeof remote, "nats-leaf://127.0.0.1:%d", relay_port(t->link));
+    snprintf(remote, sizeof remote, "nats-leaf://127.0.0.1:%d", bds_relay_port(t->link));
     nx_server_config leaf;
     nx_server_config_init(&leaf);
     leaf.binary = cfg->nats_server;
@@ -64,17 +64,17 @@ static int start_servers(topology *t, const topology_config *cfg, nx_err *err)
     return 0;
 }
 
-int topology_start(topology *t, const topology_config *cfg, nx_err *err)
+int bds_topology_start(bds_topology *t, const bds_topology_config *cfg, nx_err *err)
 {
     memset(t, 0, sizeof *t);
-    sync_names_plain(&t->names);
-    if (start_servers(t, cfg, err) != 0 || topology_wait_leafz(t, 1, 30000, err) != 0 ||
+    bds_names_plain(&t->names);
+    if (start_servers(t, cfg, err) != 0 || bds_topology_wait_leafz(t, 1, 30000, err) != 0 ||
         nx_connect(&t->hub_nc, nx_server_url(t->hub), "sync-hub", err) != 0 ||
         nx_connect(&t->leaf_nc, nx_server_url(t->leaf), "sync-leaf", err) != 0 ||
         nx_jetstream(&t->hub_js, t->hub_nc, NULL, 10000, err) != 0 ||
         nx_jetstream(&t->leaf_js, t->leaf_nc, NULL, 10000, err) != 0 ||
         nx_jetstream(&t->leaf_hub_js, t->leaf_nc, "hub", 10000, err) != 0) {
-        topology_destroy(t);
+        bds_topology_destroy(t);
         return -1;
     }
     nx_watchdog_watch(t->hub, "the hub's nats-server");
@@ -82,15 +82,15 @@ int topology_start(topology *t, const topology_config *cfg, nx_err *err)
     return 0;
 }
 
-int topology_leaf_stop(topology *t, nx_err *err)
+int bds_topology_leaf_stop(bds_topology *t, nx_err *err)
 {
     nx_watchdog_unwatch(t->leaf);
     if (nx_server_stop(t->leaf, 10000) != 0)
         return nx_fail(err, "the leaf did not stop on SIGTERM within 10 s");
-    return topology_wait_leafz(t, 0, 10000, err);
+    return bds_topology_wait_leafz(t, 0, 10000, err);
 }
 
-int topology_leaf_start_again(topology *t, nx_err *err)
+int bds_topology_leaf_start_again(bds_topology *t, nx_err *err)
 {
     if (nx_server_restart(t->leaf, err) != 0)
         return nx_fail_wrap(err, "restarting the leaf: ");
@@ -98,9 +98,9 @@ int topology_leaf_start_again(topology *t, nx_err *err)
     return 0;
 }
 
-void topology_destroy(topology *t)
+void bds_topology_destroy(bds_topology *t)
 {
-    existing_cleanup(t);
+    bds_existing_cleanup(t);
     nx_watchdog_unwatch(t->leaf);
     nx_watchdog_unwatch(t->hub);
     if (t->leaf_hub_js)
@@ -115,7 +115,7 @@ void topology_destroy(topology *t)
         natsConnection_Destroy(t->hub_nc);
     /* The leaf first, so the hub never logs a lost leaf as an error. */
     nx_server_destroy(t->leaf);
-    relay_stop(t->link);
+    bds_relay_stop(t->link);
     nx_server_destroy(t->hub);
     memset(t, 0, sizeof *t);
 }

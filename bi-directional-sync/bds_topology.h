@@ -8,8 +8,8 @@
  *
  * plus a client connection to each server and the JetStream contexts the
  * experiment reads and writes through. */
-#ifndef SYNC_TOPOLOGY_H
-#define SYNC_TOPOLOGY_H
+#ifndef BDS_TOPOLOGY_H
+#define BDS_TOPOLOGY_H
 
 #include <nats/nats.h>
 #include <stdbool.h>
@@ -19,40 +19,40 @@
 #include "nx_err.h"
 #include "nx_server.h"
 
-typedef struct topology {
+typedef struct bds_topology {
     nx_server *hub, *leaf;
-    relay *link;
+    bds_relay *link;
     natsConnection *hub_nc, *leaf_nc;
     jsCtx *hub_js;      /* the hub's own domain */
     jsCtx *leaf_js;     /* the leaf's own domain */
     jsCtx *leaf_hub_js; /* domain hub, reached from the leaf across the link */
     char version[32];
-    sync_names names; /* streams, subjects and domains of this run */
-    bool existing;    /* hub and leaf are someone else's (--hub-url, --leaf-url) */
-} topology;
+    bds_names names; /* streams, subjects and domains of this run */
+    bool existing;   /* hub and leaf are someone else's (--hub-url, --leaf-url) */
+} bds_topology;
 
-typedef struct topology_config {
+typedef struct bds_topology_config {
     const char *nats_server; /* --nats-server, NULL for the default lookup */
     bool keep;
     long link_rate_bits; /* 0: unlimited */
-} topology_config;
+} bds_topology_config;
 
 /* Starts hub, relay and leaf, waits until the hub reports the leaf, and
  * connects. */
-int topology_start(topology *t, const topology_config *cfg, nx_err *err);
+int bds_topology_start(bds_topology *t, const bds_topology_config *cfg, nx_err *err);
 
 /* Waits until the hub's /leafz lists `want` leaf connections (0 or 1). */
-int topology_wait_leafz(topology *t, int want, int timeout_ms, nx_err *err);
+int bds_topology_wait_leafz(bds_topology *t, int want, int timeout_ms, nx_err *err);
 
 /* Shuts the leaf down (SIGTERM) and waits until the hub has seen it go. */
-int topology_leaf_stop(topology *t, nx_err *err);
+int bds_topology_leaf_stop(bds_topology *t, nx_err *err);
 
 /* Starts the leaf again on the same store dir and ports; returns once it
  * accepts clients (not yet linked to the hub). */
-int topology_leaf_start_again(topology *t, nx_err *err);
+int bds_topology_leaf_start_again(bds_topology *t, nx_err *err);
 
 /* Stops everything and closes connections; safe on a partly started one.
  * On an existing deployment it deletes the run's streams first. */
-void topology_destroy(topology *t);
+void bds_topology_destroy(bds_topology *t);
 
 #endif
