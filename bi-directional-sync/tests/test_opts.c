@@ -6,12 +6,12 @@
 
 #include <cmocka.h>
 
-#include "sync_opts.h"
+#include "bds_opts.h"
 
-static nx_cli_result parse(sync_opts *o, nx_err *err, int argc, char **argv)
+static nx_cli_result parse(bds_opts *o, nx_err *err, int argc, char **argv)
 {
     memset(err, 0, sizeof *err);
-    return sync_opts_parse(argc, argv, o, err);
+    return bds_opts_parse(argc, argv, o, err);
 }
 
 #define PARSE(o, err, ...)                                                                         \
@@ -21,7 +21,7 @@ static nx_cli_result parse(sync_opts *o, nx_err *err, int argc, char **argv)
 static void defaults(void **state)
 {
     (void)state;
-    sync_opts o;
+    bds_opts o;
     nx_err err;
     char *argv[] = {"bi-directional-sync", NULL};
     assert_int_equal(parse(&o, &err, 1, argv), NX_CLI_RUN);
@@ -36,13 +36,13 @@ static void defaults(void **state)
     assert_int_equal(o.link_rates[0], 20);
     assert_int_equal(o.link_rates[1], 100);
     assert_int_equal(o.paced_count, 200);
-    assert_int_equal(o.fault, FAULT_NONE);
+    assert_int_equal(o.fault, BDS_FAULT_NONE);
 }
 
 static void quick_lowers_only_unset_defaults(void **state)
 {
     (void)state;
-    sync_opts o;
+    bds_opts o;
     nx_err err;
     assert_int_equal(PARSE(&o, &err, "--quick"), NX_CLI_RUN);
     assert_int_equal(o.base.count, 2000);
@@ -69,7 +69,7 @@ static void quick_lowers_only_unset_defaults(void **state)
 static void own_options(void **state)
 {
     (void)state;
-    sync_opts o;
+    bds_opts o;
     nx_err err;
     assert_int_equal(PARSE(&o, &err, "--link-rate", "20,100", "--paced-count", "50",
                            "--inject-fault", "state-merge"),
@@ -77,17 +77,17 @@ static void own_options(void **state)
     assert_int_equal(o.nlink_rates, 2);
     assert_int_equal(o.link_rates[1], 100);
     assert_int_equal(o.paced_count, 50);
-    assert_int_equal(o.fault, FAULT_STATE_MERGE);
-    assert_string_equal(sync_fault_name(o.fault), "state-merge");
+    assert_int_equal(o.fault, BDS_FAULT_STATE_MERGE);
+    assert_string_equal(bds_fault_name(o.fault), "state-merge");
     assert_int_equal(PARSE(&o, &err, "--inject-fault", "outage-content"), NX_CLI_RUN);
-    assert_int_equal(o.fault, FAULT_OUTAGE_CONTENT);
-    assert_string_equal(sync_fault_name(o.fault), "outage-content");
+    assert_int_equal(o.fault, BDS_FAULT_OUTAGE_CONTENT);
+    assert_string_equal(bds_fault_name(o.fault), "outage-content");
 }
 
 static void refusals(void **state)
 {
     (void)state;
-    sync_opts o;
+    bds_opts o;
     nx_err err;
     assert_int_equal(PARSE(&o, &err, "--url", "nats://127.0.0.1:4222"), NX_CLI_USAGE);
     assert_non_null(strstr(err.msg, "--url is not supported"));

@@ -1,0 +1,121 @@
+#include "bds_topology.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bds_existing.h"
+#include "nx_conn.h"
+#include "nx_monitor.h"
+#include "nx_wait.h"
+#include "nx_watchdog.h"
+
+typedef struct leafz_wait {
+    const char *monitor;
+    int want;
+    bool read; /* the last /leafz request succeeded */
+    nx_leafz l;
+    nx_err last;
+} leafz_wait;
+
+static bool leafz_lists(void *ctx)
+{
+    leafz_wait *w = ctx;
+    w->read = nx_monitor_leafz(w->monitor, &w->l, &w->last) == 0;
+    return w->read && w->l.count == w->want;
+}
+
+int bds_topology_wait_leafz(bds_topology *t, int want, int timeout_ms, nx_err *err)
+{
+    leafz_wait w = {.monitor = nx_server_monitor_url(t->hub), .want = want};
+    if (nx_poll_until(leafz_lists, &w, 5, timeout_ms) == 0)
+        return 0;
+    if (!w.read)
+        return nx_fail(err, "the hub's /leafz: %s", w.last.msg);
+    return nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s", w.l.count, want,
+                   timeout_ms / 1000.0);
+}
+
+static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err *err)
+{
+    nx_server_config hub;
+    nx_server_config_init(&hub);
+    hub.binary = cfg->nats_server;
+    hub.keep = cfg->keep;
+    hub.name = "hub";
+    hub.domain = "hub";
+    hub.leaf_listen = true;
+    if (nx_server_start(&t->hub, &hub, err) != 0)
+        return nx_fail_wrap(err, "starting the hub: ");
+    if (bds_relay_start(&t->link, nx_server_leaf_port(t->hub), err) != 0)
+        return -1;
+    bds_relay_set_rate(t->link, cfg->link_rate_bits);
+    char remote[64];
+    snprintf(remote, sizeof remote, "nats-leaf://127.0.0.1:%d", bds_relay_port(t->link));
+    nx_server_config leaf;
+    nx_server_config_init(&leaf);
+    leaf.binary = cfg->nats_server;
+    leaf.keep = cfg->keep;
+    leaf.name = "leaf";
+    leaf.domain = "leaf";
+    leaf.leaf_remote = remote;
+    if (nx_server_start(&t->leaf, &leaf, err) != 0)
+        return nx_fail_wrap(err, "starting the leaf: ");
+    snprintf(t->version, sizeof t->version, "%s", nx_server_version(t->hub));
+    return 0;
+}
+
+int bds_topology_start(bds_topology *t, const bds_topology_config *cfg, nx_err *err)
+{
+    memset(t, 0, sizeof *t);
+    bds_names_plain(&t->names);
+    if (start_servers(t, cfg, err) != 0 || bds_topology_wait_leafz(t, 1, 30000, err) != 0 ||
+        nx_connect(&t->hub_nc, nx_server_url(t->hub), "sync-hub", err) != 0 ||
+        nx_connect(&t->leaf_nc, nx_server_url(t->leaf), "sync-leaf", err) != 0 ||
+        nx_jetstream(&t->hub_js, t->hub_nc, NULL, 10000, err) != 0 ||
+        nx_jetstream(&t->leaf_js, t->leaf_nc, NULL, 10000, err) != 0 ||
+        nx_jetstream(&t->leaf_hub_js, t->leaf_nc, "hub", 10000, err) != 0) {
+        bds_topology_destroy(t);
+        return -1;
+    }
+    nx_watchdog_watch(t->hub, "the hub's nats-server");
+    nx_watchdog_watch(t->leaf, "the leaf's nats-server");
+    return 0;
+}
+
+int bds_topology_leaf_stop(bds_topology *t, nx_err *err)
+{
+    nx_watchdog_unwatch(t->leaf);
+    if (nx_server_stop(t->leaf, 10000) != 0)
+        return nx_fail(err, "the leaf did not stop on SIGTERM within 10 s");
+    return bds_topology_wait_leafz(t, 0, 10000, err);
+}
+
+int bds_topology_leaf_start_again(bds_topology *t, nx_err *err)
+{
+    if (nx_server_restart(t->leaf, err) != 0)
+        return nx_fail_wrap(err, "restarting the leaf: ");
+    nx_watchdog_watch(t->leaf, "the leaf's nats-server");
+    return 0;
+}
+
+void bds_topology_destroy(bds_topology *t)
+{
+    bds_existing_cleanup(t);
+    nx_watchdog_unwatch(t->leaf);
+    nx_watchdog_unwatch(t->hub);
+    if (t->leaf_hub_js)
+        jsCtx_Destroy(t->leaf_hub_js);
+    if (t->leaf_js)
+        jsCtx_Destroy(t->leaf_js);
+    if (t->hub_js)
+        jsCtx_Destroy(t->hub_js);
+    if (t->leaf_nc)
+        natsConnection_Destroy(t->leaf_nc);
+    if (t->hub_nc)
+        natsConnection_Destroy(t->hub_nc);
+    /* The leaf first, so the hub never logs a lost leaf as an error. */
+    nx_server_destroy(t->leaf);
+    bds_relay_stop(t->link);
+    nx_server_destroy(t->hub);
+    memset(t, 0, sizeof *t);
+}
