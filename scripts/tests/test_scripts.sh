@@ -94,6 +94,15 @@ versions)
   grep -q '| js_publish_async | js_PublishAsync w=16384 | 95,877 (72,623-119,132) | .* | 1.00 (within noise) |' <<<"$out" ||
     fail "ratio of overlapping figures not marked"
   ;;
+versions-plot)
+  cp "$fixtures"/versions/tsd.csv "$work/"
+  run "$scripts/plot" --results "$work"
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  f=$work/versions-tsd.png
+  [[ -s "$f" ]] || fail "versions-tsd.png not drawn"
+  [[ $(head -c 8 "$f" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "versions-tsd.png is not a PNG"
+  grep -q 'wrote .*/tsd-publish.png' "$work/out" || fail "the newest version's charts are missing"
+  ;;
 verdict)
   # The verdict logic on fixture figures.
   PYTHONPATH=$scripts python3 - <<'PY' || fail "verdict logic"
