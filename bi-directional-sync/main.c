@@ -83,15 +83,9 @@ int main(int argc, char **argv)
 {
     sync_opts o;
     nx_err err = {{0}};
-    switch (sync_opts_parse(argc, argv, &o, &err)) {
-    case NX_CLI_DONE:
-        return 0;
-    case NX_CLI_USAGE:
-        fprintf(stderr, "%s\n", err.msg);
-        return NX_EXIT_USAGE;
-    case NX_CLI_RUN:
-        break;
-    }
+    int status = 0;
+    if (nx_cli_exits(sync_opts_parse(argc, argv, &o, &err), &err, &status))
+        return status;
     run_ctx c = {.o = &o, .st = {.quiet = o.base.quiet}};
     int rc = 0;
     if (report_open(&c.rep, o.base.no_csv ? NULL : o.base.results_dir, o.base.quiet, &err) != 0)

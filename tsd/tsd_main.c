@@ -133,15 +133,9 @@ int main(int argc, char **argv)
     int64_t started = nx_now_ns();
     tsd_opts opts;
     nx_err err = {{0}};
-    switch (tsd_opts_parse(&opts, argc, argv, &err)) {
-    case NX_CLI_RUN:
-        break;
-    case NX_CLI_DONE:
-        return 0;
-    case NX_CLI_USAGE:
-        fprintf(stderr, "%s\n", err.msg);
-        return NX_EXIT_USAGE;
-    }
+    int status = 0;
+    if (nx_cli_exits(tsd_opts_parse(&opts, argc, argv, &err), &err, &status))
+        return status;
 
     nx_run run;
     tsd_plan plan = {0};
