@@ -84,15 +84,9 @@ int main(int argc, char **argv)
 {
     bds_opts o;
     nx_err err = {{0}};
-    switch (bds_opts_parse(argc, argv, &o, &err)) {
-    case NX_CLI_DONE:
-        return 0;
-    case NX_CLI_USAGE:
-        fprintf(stderr, "%s\n", err.msg);
-        return NX_EXIT_USAGE;
-    case NX_CLI_RUN:
-        break;
-    }
+    int status = 0;
+    if (nx_cli_exits(bds_opts_parse(argc, argv, &o, &err), &err, &status))
+        return status;
     bds_ctx c = {.o = &o, .st = {.quiet = o.base.quiet}};
     int rc = 0;
     if (bds_report_open(&c.rep, o.base.no_csv ? NULL : o.base.results_dir, o.base.quiet, &err) != 0)

@@ -108,15 +108,9 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         o->paced_set = true;
         return nx_parse_long("paced-count", arg, 1, 1000000, &o->paced_count, err);
     case OPT_HUB_URL:
+        return nx_parse_text("hub-url", "URL", arg, &o->hub_url, err);
     case OPT_LEAF_URL:
-        if (*arg == '\0')
-            return nx_fail(err, "--%s: the URL is empty",
-                           id == OPT_HUB_URL ? "hub-url" : "leaf-url");
-        if (id == OPT_HUB_URL)
-            o->hub_url = arg;
-        else
-            o->leaf_url = arg;
-        return 0;
+        return nx_parse_text("leaf-url", "URL", arg, &o->leaf_url, err);
     case OPT_HUB_DOMAIN:
     case OPT_LEAF_DOMAIN:
         /* It becomes a subject token ($JS.<domain>.API). */
@@ -127,16 +121,14 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         else
             o->leaf_domain = arg;
         return 0;
-    case OPT_FAULT:
-        for (int f = BDS_FAULT_SEED_ORDER; f <= BDS_FAULT_OUTAGE_CONTENT; f++)
-            if (strcmp(arg, fault_names[f]) == 0) {
-                o->fault = (bds_fault)f;
-                return 0;
-            }
-        return nx_fail(err,
-                       "--inject-fault: '%s' is not allowed (allowed: seed-order, sync-content, "
-                       "state-merge, crash-copy, outage-content)",
-                       arg);
+    case OPT_FAULT: {
+        int f = 0;
+        if (nx_parse_choice("inject-fault", arg, fault_names, BDS_FAULT_SEED_ORDER,
+                            BDS_FAULT_OUTAGE_CONTENT, &f, err) != 0)
+            return -1;
+        o->fault = (bds_fault)f;
+        return 0;
+    }
     }
     return nx_fail(err, "internal error: unhandled option %d", id);
 }
@@ -199,8 +191,7 @@ nx_cli_result bds_opts_parse(int argc, char **argv, bds_opts *o, nx_err *err)
             "are skipped.",
         .default_count = DEFAULT_COUNT,
         .default_payload = DEFAULT_PAYLOAD,
-        .options = own,
-        .noptions = sizeof own / sizeof *own,
+        NX_CLI_OPTIONS(own),
         .handle = handle,
         .ctx = o,
     };

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ps_replicas.h"
+#include "ps_compare.h"
 
 int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err)
 {

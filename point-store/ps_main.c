@@ -85,15 +85,9 @@ int main(int argc, char **argv)
 {
     ps_opts opts;
     nx_err err = {{0}};
-    switch (ps_opts_parse(argc, argv, &opts, &err)) {
-    case NX_CLI_DONE:
-        return 0;
-    case NX_CLI_USAGE:
-        fprintf(stderr, "%s\n", err.msg);
-        return NX_EXIT_USAGE;
-    case NX_CLI_RUN:
-        break;
-    }
+    int status = 0;
+    if (nx_cli_exits(ps_opts_parse(argc, argv, &opts, &err), &err, &status))
+        return status;
     ps_ctx c;
     int rc = ps_ctx_open(&c, &opts, &err) == 0 && watch_server(&c, &err) == 0 && run(&c, &err) == 0
                  ? 0

@@ -12,21 +12,8 @@
 #include "nx_results.h"
 #include "nx_sqlite.h"
 #include "tsd_ctx.h"
-#include "tsd_tally.h"
-
-void tsd_crash_add(tsd_crash_stats *st, const tsd_tally_sum *sum)
-{
-    st->written += sum->written;
-    st->acked += sum->acked;
-    st->present += sum->present;
-    st->lost += sum->lost;
-    st->unacked += sum->unacked;
-    st->survived += sum->survived;
-    if (st->min_acked == 0 || sum->acked < st->min_acked)
-        st->min_acked = sum->acked;
-    if (sum->acked > st->max_acked)
-        st->max_acked = sum->acked;
-}
+#include "tsd_js_crash.h"
+#include "tsd_sqlite_crash.h"
 
 static uint64_t splitmix(uint64_t *state)
 {

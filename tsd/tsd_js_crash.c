@@ -8,6 +8,8 @@
  * they would pass for survivors, and acks from the new server would pass
  * for acks from before the crash. Only a positive ack (a jsPubAck, no
  * error) counts as acked. */
+#include "tsd_js_crash.h"
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -19,7 +21,6 @@
 #include "nx_stream.h"
 #include "nx_sub.h"
 #include "nx_watchdog.h"
-#include "tsd_crash.h"
 #include "tsd_ctx.h"
 #include "tsd_jsmeta.h"
 #include "tsd_publish.h"

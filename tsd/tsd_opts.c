@@ -66,19 +66,6 @@ const char *tsd_fault_name(tsd_fault f)
     return f <= TSD_FAULT_FAILOVER ? fault_names[f] : "?";
 }
 
-static int parse_fault(const char *arg, tsd_fault *out, nx_err *err)
-{
-    for (int f = TSD_FAULT_PAYLOAD; f <= TSD_FAULT_FAILOVER; f++)
-        if (strcmp(arg, fault_names[f]) == 0) {
-            *out = (tsd_fault)f;
-            return 0;
-        }
-    return nx_fail(err,
-                   "--inject-fault: '%s' is not allowed (allowed: payload, count, range, "
-                   "retention, sqlite, crash, crash-sqlite, failover)",
-                   arg);
-}
-
 static int handle(void *ctx, int id, const char *arg, nx_err *err)
 {
     tsd_opts *o = ctx;
@@ -118,8 +105,14 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
     case OPT_NO_SQLITE:
         o->no_sqlite = true;
         return 0;
-    case OPT_INJECT_FAULT:
-        return parse_fault(arg, &o->fault, err);
+    case OPT_INJECT_FAULT: {
+        int f = 0;
+        if (nx_parse_choice("inject-fault", arg, fault_names, TSD_FAULT_PAYLOAD, TSD_FAULT_FAILOVER,
+                            &f, err) != 0)
+            return -1;
+        o->fault = (tsd_fault)f;
+        return 0;
+    }
     case OPT_FAILOVER_COUNT:
         o->failover_count_set = true;
         return nx_parse_long("failover-count", arg, 0, 10000000L, &o->failover_count, err);
@@ -148,8 +141,6 @@ static void set_defaults(tsd_opts *o)
 /* --quick lowers only what the user left alone. */
 static void apply_quick(tsd_opts *o)
 {
-    if (!o->base.quick)
-        return;
     if (!o->base.count_set)
         o->base.count = 2000;
     if (!o->series_set)
@@ -167,12 +158,8 @@ static void apply_quick(tsd_opts *o)
 static int check_combination(const tsd_opts *o, nx_err *err)
 {
     /* nx_run refuses these too, but they are usage errors: exit 2, not 1. */
-    const nx_opts *b = &o->base;
-    if (b->replicas > 1 && b->cluster < b->replicas && b->url == NULL)
-        return nx_fail(err, "--replicas %ld needs a cluster: add --cluster 3 or --url to one",
-                       b->replicas);
-    if (b->url && b->cluster)
-        return nx_fail(err, "--url and --cluster exclude each other");
+    if (nx_cli_check_deployment(&o->base, err) != 0)
+        return -1;
     if (o->base.payload < TSD_MIN_PAYLOAD)
         return nx_fail(err,
                        "--payload: %ld is too small for tsd (at least %ld: each point's data "
@@ -207,6 +194,14 @@ static int check_combination(const tsd_opts *o, nx_err *err)
     return 0;
 }
 
+static int finish(void *ctx, nx_err *err)
+{
+    tsd_opts *o = ctx;
+    if (o->base.quick)
+        apply_quick(o);
+    return check_combination(o, err);
+}
+
 nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
 {
     memset(o, 0, sizeof *o);
@@ -226,22 +221,13 @@ nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
             "cluster with R3 the failover case kills the stream leader while publishing.",
         .default_count = TSD_DEFAULT_COUNT,
         .default_payload = TSD_DEFAULT_PAYLOAD,
-        .options = own_options,
-        .noptions = sizeof own_options / sizeof *own_options,
+        NX_CLI_OPTIONS(own_options),
         .handle = handle,
+        .finish = finish,
         .ctx = o,
     };
     nx_opts_init(&o->base, &spec);
-    nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
-    if (r != NX_CLI_RUN)
-        return r;
-    apply_quick(o);
-    nx_err local = {{0}};
-    if (check_combination(o, &local) != 0) {
-        nx_fail(err, "tsd: %s (see tsd --help)", local.msg);
-        return NX_CLI_USAGE;
-    }
-    return NX_CLI_RUN;
+    return nx_cli_parse(argc, argv, &spec, &o->base, err);
 }
 
 long tsd_opts_sync_count(const tsd_opts *o)

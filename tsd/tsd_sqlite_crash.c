@@ -7,6 +7,8 @@
  * must say ok, every committed row must be there, intact, and the
  * transaction in flight at the kill must be there entirely or not at all
  * (counted as survivors when it is). */
+#include "tsd_sqlite_crash.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,7 +23,6 @@
 
 #include "nx_sqlite.h"
 #include "nx_stats.h"
-#include "tsd_crash.h"
 #include "tsd_ctx.h"
 #include "tsd_publish.h"
 #include "tsd_sqlite_db.h"

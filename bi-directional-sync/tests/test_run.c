@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "csv_row.h"
 #include "proc_util.h"
 
 static const char *binary;
@@ -80,72 +81,27 @@ static int remove_pending_results(void **state)
     return 0;
 }
 
-/* Splits one CSV line into fields (RFC 4180 quotes); returns the count. */
-static int csv_fields(const char *line, char fields[][512], int max)
-{
-    int n = 0;
-    const char *p = line;
-    while (n < max) {
-        size_t len = 0;
-        if (*p == '"') {
-            p++;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"')
-                    p++;
-                if (len < 511)
-                    fields[n][len++] = *p;
-                p++;
-            }
-            if (*p == '"')
-                p++;
-        } else {
-            while (*p && *p != ',' && *p != '\n') {
-                if (len < 511)
-                    fields[n][len++] = *p;
-                p++;
-            }
-        }
-        fields[n++][len] = '\0';
-        if (*p != ',')
-            break;
-        p++;
-    }
-    return n;
-}
-
-enum {
-    COL_CASE = 3,
-    COL_OP = 4,
-    COL_PAYLOAD = 8,
-    COL_COUNT = 9,
-    COL_SECONDS = 10,
-    COL_RATE = 11,
-    COL_VERIFIED = 19,
-    COL_NOTE = 20,
-    NCOLS = 21
-};
-
 /* Rows that only derive figures (idle link bytes, the link budget) must not
  * claim a data check; every other row must have made one. */
-static void check_verified(char fields[][512], const char *line)
+static void check_verified(char *const *fields, const char *line)
 {
     bool derived =
-        strcmp(fields[COL_OP], "link_idle") == 0 || strcmp(fields[COL_OP], "link_budget") == 0;
-    if (strcmp(fields[COL_VERIFIED], derived ? "no" : "yes") != 0)
+        strcmp(fields[CSV_OP], "link_idle") == 0 || strcmp(fields[CSV_OP], "link_budget") == 0;
+    if (strcmp(fields[CSV_VERIFIED], derived ? "no" : "yes") != 0)
         fail_msg("verified should be %s: %s", derived ? "no" : "yes", line);
-    if (derived && strstr(fields[COL_NOTE], "derived, not a data check") == NULL)
+    if (derived && strstr(fields[CSV_NOTE], "derived, not a data check") == NULL)
         fail_msg("a derived row's note does not say so: %s", line);
 }
 
 /* A sync row's rate is its count over its seconds, and payload_bytes is
  * --payload (16 by default), not the encoded point. */
-static void check_sync_row(char fields[][512], const char *line)
+static void check_sync_row(char *const *fields, const char *line)
 {
-    if (strncmp(fields[COL_OP], "sync_", 5) != 0 || strcmp(fields[COL_OP], "sync_setup") == 0)
+    if (strncmp(fields[CSV_OP], "sync_", 5) != 0 || strcmp(fields[CSV_OP], "sync_setup") == 0)
         return;
-    assert_string_equal(fields[COL_PAYLOAD], "16");
-    double count = strtod(fields[COL_COUNT], NULL), secs = strtod(fields[COL_SECONDS], NULL);
-    double rate = strtod(fields[COL_RATE], NULL);
+    assert_string_equal(fields[CSV_PAYLOAD], "16");
+    double count = strtod(fields[CSV_COUNT], NULL), secs = strtod(fields[CSV_SECONDS], NULL);
+    double rate = strtod(fields[CSV_RATE], NULL);
     /* the CSV writes rates to a tenth */
     if (secs <= 0 || rate <= 0 || fabs(rate - count / secs) > 0.051)
         fail_msg("rate is not count / seconds: %s", line);
@@ -188,30 +144,31 @@ static void quick_run_verifies_every_step(void **state)
                          "crash_recovery"};
     int seen[sizeof ops / sizeof *ops] = {0};
     int rows = 0;
-    static char fields[NCOLS + 2][512];
+    static csv_row row;
+    char *const *fields = row.f;
     for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
         if (strncmp(line, "run_id,", 7) == 0)
             continue;
-        int n = csv_fields(line, fields, NCOLS + 2);
-        if (n != NCOLS)
+        int n = csv_row_split(&row, line);
+        if (n != CSV_NCOLS)
             fail_msg("a row with %d fields: %s", n, line);
         rows++;
         check_verified(fields, line);
         check_sync_row(fields, line);
-        if (strcmp(fields[COL_OP], "sync_setup") == 0)
-            assert_string_equal(fields[COL_RATE], "");
+        if (strcmp(fields[CSV_OP], "sync_setup") == 0)
+            assert_string_equal(fields[CSV_RATE], "");
         for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-            seen[i] += strcmp(fields[COL_OP], ops[i]) == 0;
-        if (strcmp(fields[COL_OP], "link_bytes_per_msg") == 0 ||
-            strcmp(fields[COL_OP], "link_idle") == 0)
-            assert_non_null(strstr(fields[COL_NOTE], "relay"));
-        if (strcmp(fields[COL_OP], "sync_hub_to_leaf") == 0)
-            assert_string_equal(fields[COL_COUNT],
-                                strstr(fields[COL_CASE], "one_by_one") ? "500" : "2000");
+            seen[i] += strcmp(fields[CSV_OP], ops[i]) == 0;
+        if (strcmp(fields[CSV_OP], "link_bytes_per_msg") == 0 ||
+            strcmp(fields[CSV_OP], "link_idle") == 0)
+            assert_non_null(strstr(fields[CSV_NOTE], "relay"));
+        if (strcmp(fields[CSV_OP], "sync_hub_to_leaf") == 0)
+            assert_string_equal(fields[CSV_COUNT],
+                                strstr(fields[CSV_CASE], "one_by_one") ? "500" : "2000");
         /* --quick: one round of 1000 points each way, none missing or twice */
-        if (strcmp(fields[COL_OP], "crash_recovery") == 0) {
-            assert_string_equal(fields[COL_COUNT], "1000");
-            assert_non_null(strstr(fields[COL_NOTE], "missing 0, duplicates 0"));
+        if (strcmp(fields[CSV_OP], "crash_recovery") == 0) {
+            assert_string_equal(fields[CSV_COUNT], "1000");
+            assert_non_null(strstr(fields[CSV_NOTE], "missing 0, duplicates 0"));
         }
     }
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
@@ -240,15 +197,16 @@ static void paced_link_runs_verify(void **state)
     char *csv = proc_slurp(path);
     const char *want[] = {"sync_setup", "sync_hub_to_leaf", "sync_leaf_to_hub",
                           "link_bytes_per_msg", "catchup_after_outage"};
-    static char fields[NCOLS + 2][512];
+    static csv_row row;
+    char *const *fields = row.f;
     int seen[5] = {0};
     for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
-        if (csv_fields(line, fields, NCOLS + 2) != NCOLS ||
-            strstr(fields[COL_CASE], "link=400kbit") == NULL)
+        if (csv_row_split(&row, line) != CSV_NCOLS ||
+            strstr(fields[CSV_CASE], "link=400kbit") == NULL)
             continue;
         check_verified(fields, line);
         for (int i = 0; i < 5; i++)
-            seen[i] += strcmp(fields[COL_OP], want[i]) == 0;
+            seen[i] += strcmp(fields[CSV_OP], want[i]) == 0;
     }
     for (int i = 0; i < 5; i++)
         if (seen[i] == 0)
