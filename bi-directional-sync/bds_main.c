@@ -61,6 +61,30 @@ static int spawned_only(bds_ctx *c, nx_err *err)
     return 0;
 }
 
+/* The run's sections in order, named for the row a failed check leaves. */
+static const struct {
+    const char *name;
+    int (*run)(bds_ctx *c, nx_err *err);
+} sections[] = {
+    {"seed scenario", bds_section_seed},     {"state merge", bds_section_state},
+    {"outage catch-up", bds_section_outage}, {"seed cleanup", bds_section_clear_seed},
+    {"sync at scale", bds_section_scale},    {"paced link and leaf crash", spawned_only},
+};
+
+/* A check that failed still leaves a row (verified=no) naming its section
+ * and what differed, after the rows measured before it. */
+static void row_failed(bds_ctx *c, const char *section, const nx_err *why)
+{
+    nx_row row;
+    nx_row_init(&row);
+    row.op = "check_failed";
+    row.case_name = section;
+    row.verified = NX_VERIFIED_NO;
+    row.note = why->msg;
+    nx_err ignore;
+    bds_report_row(&c->rep, &row, why->msg, &ignore);
+}
+
 static int run(bds_ctx *c, nx_err *err)
 {
     const bds_opts *o = c->o;
@@ -72,10 +96,11 @@ static int run(bds_ctx *c, nx_err *err)
                        .quiet = o->base.quiet,
                        .timeout_ms = BDS_SYNC_TIMEOUT_MS,
                        .fault = o->fault};
-    if (bds_section_seed(c, err) != 0 || bds_section_state(c, err) != 0 ||
-        bds_section_outage(c, err) != 0 || bds_section_clear_seed(c, err) != 0 ||
-        bds_section_scale(c, err) != 0 || spawned_only(c, err) != 0)
-        return -1;
+    for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+        if (sections[i].run(c, err) != 0) {
+            row_failed(c, sections[i].name, err);
+            return -1;
+        }
     bds_report_print(&c->rep);
     return 0;
 }

@@ -227,6 +227,23 @@ static void expect_failure(const char *fault, const char *says, const char *also
     if (also && strstr(o.err, also) == NULL)
         fail_msg("--inject-fault %s: stderr lacks '%s':\n%s", fault, also, o.err);
     assert_null(strstr(o.out, "all checks passed"));
+    /* The failed check leaves its row: verified=no, saying what differed. */
+    char path[192];
+    snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
+    char *csv = proc_slurp(path);
+    if (csv == NULL)
+        fail_msg("--inject-fault %s: no CSV at %s", fault, path);
+    const char *row = strstr(csv, ",check_failed,");
+    if (row == NULL)
+        fail_msg("--inject-fault %s: no check_failed row in:\n%s", fault, csv);
+    const char *end = strchr(row, '\n');
+    size_t len = end ? (size_t)(end - row) : strlen(row);
+    char line[1024];
+    snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), row);
+    if (strstr(line, ",no,") == NULL || strstr(line, says) == NULL)
+        fail_msg("--inject-fault %s: the check_failed row is not verified=no with '%s': %s", fault,
+                 says, line);
+    free(csv);
     done(&o);
 }
 
