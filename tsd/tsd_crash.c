@@ -118,19 +118,20 @@ static int write_row(tsd_ctx *ctx, const tsd_crash_stats *st, nx_err *err)
     if (!js)
         row.server_version = nx_sqlite_version_label();
     char note[512];
-    snprintf(
-        note, sizeof note,
-        "%ld rounds, SIGKILL at a random moment after >= 1000 %s (%llu to %llu); %s "
-        "%llu, lost %llu; unacknowledged %llu, survived %llu; present %llu of %llu "
-        "written; %s; seconds = median %s (max_us: slowest); %s; process crash only, "
-        "not an OS crash or power loss",
-        st->rounds, js ? "positive acks" : "committed points", (unsigned long long)st->min_acked,
-        (unsigned long long)st->max_acked, js ? "acked" : "committed",
-        (unsigned long long)st->acked, (unsigned long long)st->lost,
-        (unsigned long long)st->unacked, (unsigned long long)st->survived,
-        (unsigned long long)st->present, (unsigned long long)st->written, st->detail,
-        js ? "restart to ready" : "open + integrity_check",
-        js ? "file storage; nats-server 2.9 fsyncs on an interval" : "WAL, synchronous=NORMAL");
+    snprintf(note, sizeof note,
+             "%ld rounds, SIGKILL at a random moment after >= 1000 %s (%llu to %llu); %s "
+             "%llu, lost %llu; unacknowledged %llu, survived %llu; present %llu of %llu "
+             "written; %s; seconds = median %s (max_us: slowest); %s; process crash only, "
+             "not an OS crash or power loss",
+             st->rounds, js ? "positive acks" : "committed points",
+             (unsigned long long)st->min_acked, (unsigned long long)st->max_acked,
+             js ? "acked" : "committed", (unsigned long long)st->acked,
+             (unsigned long long)st->lost, (unsigned long long)st->unacked,
+             (unsigned long long)st->survived, (unsigned long long)st->present,
+             (unsigned long long)st->written, st->detail,
+             js ? "from the restart until the stream answers with its messages"
+                : "open + integrity_check",
+             js ? "file storage; nats-server fsyncs on an interval" : "WAL, synchronous=NORMAL");
     row.note = note;
     return nx_results_append(ctx->run->results, &row, err);
 }
