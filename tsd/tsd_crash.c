@@ -197,8 +197,9 @@ void tsd_crash_print(FILE *out, const tsd_crash_result *r)
     print_stats(out, &r->sqlite);
     if (r->skipped[0])
         fprintf(out, "  jetstream  %s\n", r->skipped);
-    fprintf(out, "  acked = acknowledged by JetStream / COMMIT returned in SQLite before the kill; "
-                 "survived = unacknowledged but present after the restart;\n"
-                 "  recovery = restart until the server accepted clients (JetStream) / open + "
-                 "integrity_check (SQLite)\n");
+    fprintf(out,
+            "  acked = acknowledged by JetStream / COMMIT returned in SQLite before the kill; "
+            "survived = unacknowledged but present after the restart;\n"
+            "  recovery = restart until the stream answered with its messages (JetStream) / open + "
+            "integrity_check (SQLite)\n");
 }
