@@ -3,28 +3,24 @@
 #include "nx_progress.h"
 #include "tsd_writer.h"
 
+#define RANGE_QUERY "SELECT payload FROM points WHERE subject = ?1 AND time >= ?2 ORDER BY time"
+
 void tsd_db_close(tsd_db *d)
 {
     sqlite3_finalize(d->insert);
-    sqlite3_finalize(d->range);
-    d->insert = d->range = NULL;
+    d->insert = NULL;
     nx_sqlite_close(&d->s);
 }
 
 int tsd_db_open(tsd_db *d, const char *synchronous, bool keep, nx_err *err)
 {
-    d->insert = d->range = NULL;
+    d->insert = NULL;
     if (nx_sqlite_open(&d->s, synchronous, keep, err) != 0)
         return -1;
     int rc = nx_sqlite_exec(&d->s, TSD_SQLITE_SCHEMA, err);
     if (rc == 0 &&
         sqlite3_prepare_v2(d->s.db, TSD_SQLITE_INSERT, -1, &d->insert, NULL) != SQLITE_OK)
         rc = nx_sqlite_fail(err, d->s.db, "preparing the insert");
-    if (rc == 0 && sqlite3_prepare_v2(d->s.db,
-                                      "SELECT payload FROM points WHERE subject = ?1 AND time >= "
-                                      "?2 ORDER BY time",
-                                      -1, &d->range, NULL) != SQLITE_OK)
-        rc = nx_sqlite_fail(err, d->s.db, "preparing the range query");
     if (rc != 0)
         tsd_db_close(d);
     return rc;
@@ -134,8 +130,12 @@ static int range_once(void *arg, bool full, int64_t *elapsed_ns, bool *content_d
     tsd_range_rx *rx = &a->rx;
     *elapsed_ns = -1;
     tsd_range_rx_start(rx, q, a->gen, full);
-    sqlite3_stmt *st = d->range;
+    /* The statement is prepared inside the timed region, as the JetStream
+     * query creates its consumer inside it: both time the whole query. */
     int64_t t0 = nx_now_ns();
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->s.db, RANGE_QUERY, -1, &st, NULL) != SQLITE_OK)
+        return nx_sqlite_fail(err, d->s.db, "preparing the range query");
     sqlite3_bind_text(st, 1, a->subject, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, q->start_ns);
     int rc = 0, step = SQLITE_DONE;
@@ -144,7 +144,7 @@ static int range_once(void *arg, bool full, int64_t *elapsed_ns, bool *content_d
                                err);
     if (rc == 0 && !rx->done && step != SQLITE_DONE)
         rc = nx_sqlite_fail(err, d->s.db, "range query");
-    sqlite3_reset(st);
+    sqlite3_finalize(st);
     if (rc == 0)
         *elapsed_ns = nx_now_ns() - t0;
     if (rc == 0)
