@@ -60,7 +60,7 @@ static void on_point(natsConnection *nc, natsSubscription *sub, natsMsg *msg, vo
     (void)nc;
     (void)sub;
     receiver *r = closure;
-    int64_t now = nx_now_ns(), wall = nx_wall_ns();
+    int64_t now = nx_now_ns();
     bds_point_record rec;
     pthread_mutex_lock(&r->mu);
     if (!bds_point_decode_record(natsMsg_GetData(msg), natsMsg_GetDataLength(msg), &rec))
@@ -79,7 +79,7 @@ static void on_point(natsConnection *nc, natsSubscription *sub, natsMsg *msg, vo
         receiver_fail(r, "point %llu arrived on %s, expected %s", (unsigned long long)rec.index,
                       natsMsg_GetSubject(msg), r->subject);
     else {
-        nx_hist_record(r->hist, wall - rec.time_ns);
+        nx_hist_record(r->hist, now - rec.time_ns);
         if (++r->next_index == r->expect)
             atomic_store(&r->last_ns, now);
     }
@@ -170,8 +170,11 @@ int bds_publish(const bds_path *p, const bds_env *env, uint64_t count, size_t da
     for (uint64_t i = 0; i < count && rc == 0; i++) {
         int k = (int)(i % (uint64_t)p->nstreams);
         uint64_t index = i / (uint64_t)p->nstreams;
+        /* A measurement point's time is the monotonic clock: its publisher
+         * and its receiver share this process, and a latency must not move
+         * with the wall clock. */
         size_t n =
-            bds_point_encode_indexed(buf, sizeof buf, p->origin, nx_wall_ns(), index, data_len);
+            bds_point_encode_indexed(buf, sizeof buf, p->origin, nx_now_ns(), index, data_len);
         if (corrupt_one && i == corrupt_at)
             buf[n - 1] ^= 0x5a;
         *point_bytes = n;
