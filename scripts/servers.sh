@@ -17,7 +17,8 @@
 # already cached stay usable.
 set -euo pipefail
 
-cache=${NATSEXP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/natsexp}
+home=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
+cache=${NATSEXP_CACHE:-${XDG_CACHE_HOME:-${home:-/tmp}/.cache}/natsexp}
 list_only=0
 only=
 suites=()
