@@ -14,7 +14,8 @@
 # the header, the summary and every row's run id. --quick runs each
 # experiment's small case (as the tests do). --build uses an already
 # configured build dir as it is (no install, no setup: how the tests call
-# it). Arguments after -- go to every experiment. Every row of one
+# it). Arguments after -- go to every experiment. Repeats after the first
+# skip the round-counting sections (crash rounds; see light_args). Every row of one
 # invocation shares a run id prefix, so summarize reads exactly this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,6 +108,18 @@ if [[ "$store_fs" == tmpfs ]]; then
   echo "run-all: warning: ${TMPDIR:-/tmp} is tmpfs: 'file' storage and fsync cost nothing there; set TMPDIR to a disk" >&2
 fi
 
+# The first repeat of each experiment runs everything; later ones skip the
+# sections whose answer is a count over many rounds rather than a noisy
+# figure (crash and power-cut rounds, the fleet), so three repeats fit the
+# time of a run.
+light_args() {
+  case "$1" in
+    tsd) echo "--crash-rounds 0" ;;
+    bi-directional-sync) echo "--crash-rounds 0" ;;
+    *) echo "" ;;
+  esac
+}
+
 # Every (experiment, server) pair once per repeat, shuffled per repeat with
 # the seed: a figure never always runs first, or just after the heaviest.
 plan=$(python3 - "$seed" "$repeats" "${chosen[@]}" <<'PY'
@@ -135,8 +148,10 @@ while read -r rep exp version path; do
   echo
   echo "=== [$step/$total] $exp on nats-server $version, repeat $rep/$repeats ${quick[*]} (after $(($(date +%s) - started)) s) ==="
   t0=$(date +%s)
+  light=()
+  ((rep > 1)) && read -r -a light <<<"$(light_args "$exp")"
   if NATSEXP_RUN_ID=$invocation-v$version-r$rep \
-    "$bin" "${quick[@]}" --results "$results" --nats-server "$path" "${extra[@]}"; then
+    "$bin" "${quick[@]}" "${light[@]}" --results "$results" --nats-server "$path" "${extra[@]}"; then
     echo "=== $exp on $version: done in $(($(date +%s) - t0)) s ==="
   else
     rc=$?
