@@ -58,7 +58,7 @@ while [[ $# -gt 0 ]]; do
       ;;
     --) shift; extra=("$@"); break ;;
     -h | --help)
-      awk 'NR > 1 \&\& /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
       exit 0
       ;;
     *) die "unknown option '$1' (see scripts/run-all.sh --help)" ;;

@@ -36,7 +36,7 @@ while [[ $# -gt 0 ]]; do
       shift
       ;;
     -h | --help)
-      awk 'NR > 1 \&\& /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
       exit 0
       ;;
     -*) echo "servers: unknown option '$1' (see scripts/servers.sh --help)" >&2; exit 2 ;;
