@@ -12,6 +12,7 @@
 #include "bds_existing.h"
 #include "bds_leaf_crash.h"
 #include "bds_opts.h"
+#include "bds_section_fleet.h"
 #include "nx_watchdog.h"
 
 /* Generous for an unpaced loopback link; the paced runs set their own. */
@@ -64,6 +65,12 @@ static int spawned_only(bds_ctx *c, nx_err *err)
 static int run(bds_ctx *c, nx_err *err)
 {
     const bds_opts *o = c->o;
+    if (o->nfleet > 0) {
+        if (bds_section_fleet(c, err) != 0)
+            return -1;
+        bds_report_print(&c->rep);
+        return 0;
+    }
     if (deployment(c, err) != 0)
         return -1;
     bds_report_set_version(&c->rep, c->t.version);
