@@ -156,6 +156,34 @@ int bds_flow_wait_down(bds_fleet_flow *w, int timeout_ms, nx_err *err)
     return 0;
 }
 
+static bool holds(jsCtx *js, const char *stream, uint64_t n)
+{
+    nx_stream_state st;
+    nx_err ignored;
+    return nx_stream_state_get(js, stream, &st, &ignored) == 0 && st.msgs >= n;
+}
+
+void bds_flow_held(bds_fleet_flow *w, bool up, bool *all)
+{
+    bds_fleet *f = w->f;
+    *all = false;
+    if (up && w->layout == BDS_FLEET_ONE_STREAM) {
+        uint64_t total = 0;
+        for (int k = 0; k < f->n; k++)
+            total += w->up_next[k];
+        *all = holds(f->hub_js, ALL, total);
+        return;
+    }
+    for (int k = 0; k < f->n; k++) {
+        char name[32];
+        hub_copy(k, name, sizeof name);
+        if (up ? !holds(f->hub_js, name, w->up_next[k])
+               : !holds(f->leaves[k].js, DOWN, w->down_next))
+            return;
+    }
+    *all = true;
+}
+
 static int check_copy(bds_fleet_flow *w, natsConnection *nc, jsCtx *js, const char *stream,
                       const char *where, const char *origin, const char *subject, uint64_t expected,
                       bds_fleet_check *out, nx_err *err)

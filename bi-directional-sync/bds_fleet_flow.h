@@ -60,6 +60,12 @@ int bds_flow_wait_up(bds_fleet_flow *w, int timeout_ms, nx_err *err);
 /* Until every leaf's FLEET-DOWN holds every point the hub published. */
 int bds_flow_wait_down(bds_fleet_flow *w, int timeout_ms, nx_err *err);
 
+/* One look at every copy of one way (up: the hub's copies; down: every
+ * leaf's FLEET-DOWN): *all is true when each holds every point published
+ * that way. A copy that cannot be read (a server restarting) is not yet
+ * complete, not an error. */
+void bds_flow_held(bds_fleet_flow *w, bool up, bool *all);
+
 /* Reads every copy back and checks it point by point. */
 int bds_flow_check(bds_fleet_flow *w, bds_fleet_check *out, nx_err *err);
 

@@ -136,16 +136,21 @@ static int sync_row(bds_report *rep, const bds_fleet_result *r, bool up, nx_err 
 static int storm_rows(bds_report *rep, const bds_fleet_result *r, nx_err *err)
 {
     const bds_fleet_storm *s = &r->storm;
-    const char *what[] = {"reconnect", "complete"};
-    double secs[] = {s->reconnect_s, s->complete_s};
-    for (int i = 0; i < 2; i++) {
+    const char *what[] = {"reconnect", "complete_up", "complete_down"};
+    double secs[] = {s->reconnect_s, s->complete_up_s, s->complete_down_s};
+    const char *until[] = {"its /leafz lists every leaf (count = leaves)",
+                           "every hub copy holds every leaf point (count = leaf points published "
+                           "since the stop)",
+                           "every leaf's FLEET-DOWN holds every hub point (count = hub points "
+                           "published after the restart)"};
+    for (int i = 0; i < 3; i++) {
         nx_row row;
         nx_row_init(&row);
-        char cs[64], note[400], detail[160];
+        char cs[64], note[480], detail[160];
         case_of(r, what[i], cs, sizeof cs);
         row.op = "fleet_storm";
         row.case_name = cs;
-        row.count = i == 0 ? (uint64_t)r->n : s->published;
+        row.count = i == 0 ? (uint64_t)r->n : i == 1 ? s->published : BDS_FLEET_RATE;
         row.seconds = secs[i];
         row.verified = bds_fleet_check_ok(&r->storm_check);
         snprintf(
@@ -154,16 +159,14 @@ static int storm_rows(bds_report *rep, const bds_fleet_result *r, nx_err *err)
             "kept publishing %d points/s; seconds from the restarted hub accepting clients "
             "until %s; missing %llu, twice %llu, out of order %llu, corrupt %llu over %llu "
             "copies",
-            s->down_s, BDS_FLEET_RATE,
-            i == 0 ? "its /leafz lists every leaf (count = leaves)"
-                   : "every copy holds every point (count = leaf points published since "
-                     "the stop)",
-            (unsigned long long)r->storm_check.missing, (unsigned long long)r->storm_check.twice,
+            s->hub_down_s, BDS_FLEET_RATE, until[i], (unsigned long long)r->storm_check.missing,
+            (unsigned long long)r->storm_check.twice,
             (unsigned long long)r->storm_check.out_of_order,
             (unsigned long long)r->storm_check.corrupt, (unsigned long long)r->storm_check.copies);
         row.note = note;
-        snprintf(detail, sizeof detail, "%s; missing %llu, twice %llu",
-                 i == 0 ? "every leaf linked again" : "every copy complete",
+        static const char *const done[] = {"every leaf linked again", "every hub copy complete",
+                                           "every leaf copy complete"};
+        snprintf(detail, sizeof detail, "%s; missing %llu, twice %llu", done[i],
                  (unsigned long long)r->storm_check.missing,
                  (unsigned long long)r->storm_check.twice);
         if (bds_report_row(rep, &row, detail, err) != 0)

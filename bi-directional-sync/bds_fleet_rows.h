@@ -17,10 +17,11 @@
 #define BDS_FLEET_RATE 10
 
 typedef struct bds_fleet_storm {
-    double down_s;      /* SIGTERM until the restarted hub accepts clients */
-    double reconnect_s; /* from then until /leafz lists every leaf */
-    double complete_s;  /* from then until every copy holds every point */
-    uint64_t published; /* leaf points published from the stop to the end */
+    double hub_down_s;      /* SIGTERM until the restarted hub accepts clients */
+    double reconnect_s;     /* from then until /leafz lists every leaf */
+    double complete_up_s;   /* from then until every hub copy holds every leaf point */
+    double complete_down_s; /* and until every leaf's copy holds every hub point */
+    uint64_t published;     /* leaf points published from the stop to the end */
 } bds_fleet_storm;
 
 typedef struct bds_fleet_result {

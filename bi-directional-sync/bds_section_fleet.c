@@ -95,10 +95,10 @@ static int measure(bds_ctx *c, bds_fleet_flow *w, bds_fleet_result *r, nx_err *e
     if (bds_fleet_storm_run(w, r, err) != 0)
         return -1;
     bds_story_line(&c->st, "storm: hub restarted under load",
-                   "down %.2f s, all linked %.2f s later, all complete %.2f s; missing %llu, "
-                   "twice %llu",
-                   r->storm.down_s, r->storm.reconnect_s, r->storm.complete_s,
-                   (unsigned long long)r->storm_check.missing,
+                   "down %.2f s; then all linked %.2f s, hub copies %.2f s, leaf copies "
+                   "%.2f s; missing %llu, twice %llu",
+                   r->storm.hub_down_s, r->storm.reconnect_s, r->storm.complete_up_s,
+                   r->storm.complete_down_s, (unsigned long long)r->storm_check.missing,
                    (unsigned long long)r->storm_check.twice);
     return 0;
 }

@@ -367,9 +367,9 @@ static void fleet_run_rows(void **state)
         }
     }
     /* per size and layout: spawn, setup, 2 hub costs, idle bytes, 2 syncs,
-     * 2 storm rows; then 3 extrapolation rows per layout */
-    assert_int_equal(rows, 4 * 9 + 2 * 3);
-    assert_int_equal(storms, 8);
+     * 3 storm rows; then 3 extrapolation rows per layout */
+    assert_int_equal(rows, 4 * 10 + 2 * 3);
+    assert_int_equal(storms, 12);
     free(csv);
     done(&o);
 }
