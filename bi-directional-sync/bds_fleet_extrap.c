@@ -121,11 +121,12 @@ static void print_layout(const bds_story *st, bds_fleet_layout lay, const layout
     for (int i = 0; i < 2; i++) {
         double per = at[i] / CLUSTER_NODES;
         printf("    %5.0f devices: one server %.0f MB, %.0f%% CPU, %.0f B/s; each of %d nodes "
-               "%.0f MB, %.0f%% CPU (%s)\n",
+               "%.0f MB, %.0f%% CPU (%s); servers needed: ceil(%.0f / %.0f) = %.0f\n",
                at[i], bds_fit_at(&lf->fit[M_RSS], at[i]), bds_fit_at(&lf->fit[M_CPU], at[i]),
                bds_fit_at(&lf->fit[M_BYTES], at[i]), CLUSTER_NODES,
                bds_fit_at(&lf->fit[M_RSS], per), bds_fit_at(&lf->fit[M_CPU], per),
-               per <= lf->nmax[lim] ? "fits" : "does not fit");
+               per <= lf->nmax[lim] ? "fits" : "does not fit", at[i], lf->nmax[lim],
+               lf->nmax[lim] > 0 ? ceil(at[i] / lf->nmax[lim]) : INFINITY);
     }
     printf("    trustworthy up to N=%d (the largest measured); beyond it this is a straight line "
            "drawn %.0fx past the data\n",
