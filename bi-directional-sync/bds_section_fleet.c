@@ -9,8 +9,9 @@
 
 /* Generous: 120 leaves' sources start on a 2-core machine. */
 #define FLEET_TIMEOUT_MS 120000
-/* The hub alone is sampled over this window before any leaf exists. */
-#define BASE_MS 1000
+/* The hub alone is sampled over this window before any leaf exists (CPU
+ * time comes in 10 ms ticks: 1 s would be too coarse). */
+#define BASE_MS 2000
 
 static int window(pid_t pid, const char *mon, int ms, bds_cost *out, nx_err *err)
 {
