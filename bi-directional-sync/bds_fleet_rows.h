@@ -40,7 +40,11 @@ typedef struct bds_fleet_result {
 /* layout names the fleet the spawn was for. */
 int bds_row_fleet_spawn(bds_report *rep, const bds_fleet *f, const char *layout, nx_err *err);
 
-/* Every row of one layout, after its copies were checked. */
+/* The rows of one layout up to the storm, once its copies were checked
+ * (written before the storm, so a failed storm keeps them). */
 int bds_rows_fleet(bds_report *rep, const bds_fleet_result *r, nx_err *err);
+
+/* The storm's rows, after its read-back. */
+int bds_rows_fleet_storm(bds_report *rep, const bds_fleet_result *r, nx_err *err);
 
 #endif

@@ -9,7 +9,9 @@
 typedef struct leafz_wait {
     const char *monitor;
     int want;
-    bool read; /* the last /leafz request succeeded */
+    bool read;      /* the last /leafz request succeeded */
+    bool ever_read; /* one did; last_count is what it listed */
+    int last_count;
     nx_leafz l;
     nx_err last;
 } leafz_wait;
@@ -18,6 +20,10 @@ static bool leafz_lists(void *ctx)
 {
     leafz_wait *w = ctx;
     w->read = nx_monitor_leafz(w->monitor, &w->l, &w->last) == 0;
+    if (w->read) {
+        w->ever_read = true;
+        w->last_count = w->l.count;
+    }
     return w->read && w->l.count == w->want;
 }
 
@@ -31,11 +37,16 @@ int bds_leafz_wait(const char *monitor_url, int want, int timeout_ms, nx_err *er
     w->want = want;
     int rc = 0;
     if (nx_poll_until(leafz_lists, w, 5, timeout_ms) != 0) {
-        if (!w->read)
+        if (!w->ever_read)
             rc = nx_fail(err, "the hub's /leafz: %s", w->last.msg);
+        else if (w->read)
+            rc = nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s",
+                         w->last_count, want, timeout_ms / 1000.0);
         else
-            rc = nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s", w->l.count,
-                         want, timeout_ms / 1000.0);
+            rc = nx_fail(err,
+                         "the hub listed %d leaf connections, not %d, after %.1f s (its last "
+                         "/leafz read failed: %s)",
+                         w->last_count, want, timeout_ms / 1000.0, w->last.msg);
     }
     free(w);
     return rc;

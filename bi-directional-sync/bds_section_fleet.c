@@ -93,7 +93,8 @@ static int measure(bds_ctx *c, bds_fleet_flow *w, bds_fleet_result *r, nx_err *e
         return -1;
     bds_story_line(&c->st, "every copy read back", "%llu copies, %llu points, all exact",
                    (unsigned long long)r->check.copies, (unsigned long long)r->check.points);
-    if (bds_fleet_storm_run(w, r, err) != 0)
+    if (bds_rows_fleet(&c->rep, r, err) != 0 || bds_fleet_storm_run(w, r, err) != 0 ||
+        bds_rows_fleet_storm(&c->rep, r, err) != 0)
         return -1;
     bds_story_line(&c->st, "storm: hub restarted under load",
                    "down %.2f s; then all linked %.2f s, hub copies %.2f s, leaf copies "
@@ -119,11 +120,8 @@ static int one_layout(bds_ctx *c, bds_fleet *f, bds_fleet_layout lay, const bds_
                        r->setup_s);
         rc = measure(c, &w, r, err);
     }
-    if (rc == 0) {
-        rc = bds_rows_fleet(&c->rep, r, err);
-        if (rc == 0)
-            rc = check_or_fail(&r->storm_check, "after the storm", err);
-    }
+    if (rc == 0)
+        rc = check_or_fail(&r->storm_check, "after the storm", err);
     nx_err derr;
     if (bds_flow_teardown(&w, &derr) != 0 && rc == 0)
         rc = nx_fail(err, "deleting the fleet's streams: %s", derr.msg);
