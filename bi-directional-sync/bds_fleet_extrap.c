@@ -108,10 +108,14 @@ static void print_layout(const bds_story *st, bds_fleet_layout lay, const layout
            bds_fleet_layout_name(lay));
     for (int m = 0; m < M_COUNT; m++) {
         const bds_fit *f = &lf->fit[m];
-        printf("    %-10s = %.3f + %.4f*N %s (r2 %.3f); per-leaf growth N=%d->%d: %.2f; "
-               "one server: (%.1f*%.0f - a)/b = %.0f devices\n",
-               metric_name[m], f->a, f->b, metric_unit[m], f->r2, lf->n_prev, lf->n_last,
-               lf->growth[m], HEADROOM, capacity((metric)m), lf->nmax[m]);
+        char growth[64] = "per-leaf growth n/a (one N measured)";
+        if (lf->n_prev > 0)
+            snprintf(growth, sizeof growth, "per-leaf growth N=%d->%d: %.2f", lf->n_prev,
+                     lf->n_last, lf->growth[m]);
+        printf("    %-10s = %.3f + %.4f*N %s (r2 %.3f); %s; one server: (%.1f*%.0f - a)/b = %.0f "
+               "devices\n",
+               metric_name[m], f->a, f->b, metric_unit[m], f->r2, growth, HEADROOM,
+               capacity((metric)m), lf->nmax[m]);
     }
     int lim = limiting(lf);
     printf("    one hub server of this size: %.0f devices (limited by %s); %d-node cluster, R1 hub "
