@@ -12,6 +12,7 @@
 #include "bds_existing.h"
 #include "bds_leaf_crash.h"
 #include "bds_opts.h"
+#include "bds_section_fleet.h"
 #include "nx_watchdog.h"
 
 /* Generous for an unpaced loopback link; the paced runs set their own. */
@@ -88,6 +89,12 @@ static void row_failed(bds_ctx *c, const char *section, const nx_err *why)
 static int run(bds_ctx *c, nx_err *err)
 {
     const bds_opts *o = c->o;
+    if (o->nfleet > 0) {
+        if (bds_section_fleet(c, err) != 0)
+            return -1;
+        bds_report_print(&c->rep);
+        return 0;
+    }
     if (deployment(c, err) != 0)
         return -1;
     bds_report_set_version(&c->rep, c->t.version);

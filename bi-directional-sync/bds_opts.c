@@ -19,6 +19,8 @@ enum {
     OPT_CRASH_ROUNDS,
     OPT_HUB_DOMAIN,
     OPT_LEAF_DOMAIN,
+    OPT_FLEET,
+    OPT_FLEET_SECONDS,
 };
 
 #define DEFAULT_COUNT 20000
@@ -32,6 +34,8 @@ enum {
 #define QUICK_PACED 40
 #define DEFAULT_CRASH_ROUNDS 2
 #define QUICK_CRASH_ROUNDS 1
+#define DEFAULT_FLEET_SECONDS 5
+#define QUICK_FLEET_SECONDS 2
 
 static const nx_cli_option own[] = {
     {"idle-seconds", "S", OPT_IDLE,
@@ -61,6 +65,11 @@ static const nx_cli_option own[] = {
     {"crash-rounds", "R", OPT_CRASH_ROUNDS,
      "rounds of the leaf SIGKILLed in the middle of a sync and restarted, 0..100; 0 skips "
      "(default 2; --quick 1)"},
+    {"fleet", "N[,N...]", OPT_FLEET,
+     "instead of the hub-and-leaf sections: a hub with N leaves for each N, 1..120 (for "
+     "example 1,10,50; default: no fleet run)"},
+    {"fleet-seconds", "S", OPT_FLEET_SECONDS,
+     "the fleet's idle and loaded windows, 1..600 (default 5; --quick 2)"},
 };
 
 static const char *const fault_names[] = {"none",        "seed-order", "sync-content",
@@ -104,6 +113,11 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
     case OPT_CRASH_ROUNDS:
         o->crash_rounds_set = true;
         return nx_parse_long("crash-rounds", arg, 0, 100, &o->crash_rounds, err);
+    case OPT_FLEET:
+        return nx_parse_long_list("fleet", arg, 1, 120, o->fleet, &o->nfleet, err);
+    case OPT_FLEET_SECONDS:
+        o->fleet_seconds_set = true;
+        return nx_parse_long("fleet-seconds", arg, 1, 600, &o->fleet_seconds, err);
     case OPT_PACED_COUNT:
         o->paced_set = true;
         return nx_parse_long("paced-count", arg, 1, 1000000, &o->paced_count, err);
@@ -151,6 +165,8 @@ static int refuse_unsupported(const bds_opts *o, nx_err *err)
                        PROG ": --%s is for an existing hub and leaf (--hub-url, --leaf-url); "
                             "spawned ones are in domains hub and leaf",
                        o->hub_domain ? "hub-domain" : "leaf-domain");
+    if (o->nfleet > 0 && o->hub_url)
+        return nx_fail(err, PROG ": --fleet spawns its own hub and leaves: not with --hub-url");
     if (b->cluster)
         return nx_fail(err, PROG ": --cluster is not supported: hub and leaf are single servers");
     if (b->replicas != 1)
@@ -206,6 +222,7 @@ nx_cli_result bds_opts_parse(int argc, char **argv, bds_opts *o, nx_err *err)
     o->link_rates[0] = 20;
     o->link_rates[1] = 100;
     o->nlink_rates = 2;
+    o->fleet_seconds = DEFAULT_FLEET_SECONDS;
     nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
     if (r != NX_CLI_RUN)
         return r;
@@ -226,6 +243,8 @@ nx_cli_result bds_opts_parse(int argc, char **argv, bds_opts *o, nx_err *err)
             o->streams[1] = 6;
         if (!o->link_rate_set)
             o->nlink_rates = 0;
+        if (!o->fleet_seconds_set)
+            o->fleet_seconds = QUICK_FLEET_SECONDS;
     }
     return NX_CLI_RUN;
 }

@@ -33,6 +33,10 @@ typedef struct bds_opts {
     const char *hub_url, *leaf_url;       /* an existing hub and leaf instead of spawning */
     const char *hub_domain, *leaf_domain; /* their JetStream domains; NULL: as reported */
     bds_fault fault;
+    long fleet[NX_LIST_MAX]; /* --fleet: leaves per fleet size; none: no fleet run */
+    size_t nfleet;
+    long fleet_seconds; /* idle and loaded windows of the fleet */
+    bool fleet_seconds_set;
     bool idle_set, outage_set, streams_set, paced_set, link_rate_set;
     bool crash_rounds_set;
 } bds_opts;

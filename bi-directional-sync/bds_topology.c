@@ -4,35 +4,15 @@
 #include <string.h>
 
 #include "bds_existing.h"
+#include "bds_leafz_wait.h"
 #include "nx_conn.h"
 #include "nx_monitor.h"
 #include "nx_wait.h"
 #include "nx_watchdog.h"
 
-typedef struct leafz_wait {
-    const char *monitor;
-    int want;
-    bool read; /* the last /leafz request succeeded */
-    nx_leafz l;
-    nx_err last;
-} leafz_wait;
-
-static bool leafz_lists(void *ctx)
-{
-    leafz_wait *w = ctx;
-    w->read = nx_monitor_leafz(w->monitor, &w->l, &w->last) == 0;
-    return w->read && w->l.count == w->want;
-}
-
 int bds_topology_wait_leafz(bds_topology *t, int want, int timeout_ms, nx_err *err)
 {
-    leafz_wait w = {.monitor = nx_server_monitor_url(t->hub), .want = want};
-    if (nx_poll_until(leafz_lists, &w, 5, timeout_ms) == 0)
-        return 0;
-    if (!w.read)
-        return nx_fail(err, "the hub's /leafz: %s", w.last.msg);
-    return nx_fail(err, "the hub lists %d leaf connections, not %d, after %.1f s", w.l.count, want,
-                   timeout_ms / 1000.0);
+    return bds_leafz_wait(nx_server_monitor_url(t->hub), want, timeout_ms, err);
 }
 
 static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err *err)

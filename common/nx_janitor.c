@@ -12,7 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ENTRIES 64
+/* A fleet run holds a hub and up to 120 leaves. */
+#define MAX_ENTRIES 256
 #define DIR_MAX 1000
 
 /* One message fits well under PIPE_BUF, so writes from any thread arrive

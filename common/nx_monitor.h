@@ -15,13 +15,14 @@ typedef struct nx_varz {
     char server_name[128];
     int64_t in_msgs, out_msgs, in_bytes, out_bytes;
     int64_t mem;
+    double cpu; /* percent of one core, as the server samples it */
     int connections;
     int leafnodes;
     int leaf_port;    /* 0 when leafnodes are not listening */
     int cluster_port; /* 0 when not clustered */
 } nx_varz;
 
-#define NX_LEAFZ_MAX 16
+#define NX_LEAFZ_MAX 128
 
 typedef struct nx_leaf_conn {
     char name[128];

@@ -39,6 +39,7 @@ struct nx_server {
     int nroutes;
     char sync_interval[32];
     char leaf_compression[16];
+    long long js_max_mem, js_max_store;
     bool keep;
 
     char dir[PATH_MAX];
@@ -180,6 +181,10 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
             fprintf(f, "  domain: \"%s\"\n", s->domain);
         if (s->sync_interval[0])
             fprintf(f, "  sync_interval: %s\n", s->sync_interval);
+        if (s->js_max_mem > 0)
+            fprintf(f, "  max_memory_store: %lld\n", s->js_max_mem);
+        if (s->js_max_store > 0)
+            fprintf(f, "  max_file_store: %lld\n", s->js_max_store);
         fprintf(f, "}\n");
     }
     if (s->leaf_listen || s->leaf_remote[0]) {
@@ -470,6 +475,8 @@ static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
     s->jetstream = c->jetstream;
     s->leaf_listen = c->leaf_listen;
     s->keep = c->keep;
+    s->js_max_mem = c->js_max_mem;
+    s->js_max_store = c->js_max_store;
     return 0;
 }
 

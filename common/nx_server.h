@@ -35,6 +35,10 @@ typedef struct nx_server_config {
     const char *sync_interval;    /* jetstream sync_interval: "always" or a duration ("1s") */
     const char *leaf_compression; /* leafnodes and the remote: off, s2_fast, ..., s2_auto */
     bool keep;                    /* leave the temp dir in place (--keep) */
+    /* JetStream limits in bytes (0: the server's default, a share of the
+     * machine's memory and disk): many servers on one machine keep them small.
+     * Known to every supported version. */
+    long long js_max_mem, js_max_store;
 } nx_server_config;
 
 typedef struct nx_server nx_server;

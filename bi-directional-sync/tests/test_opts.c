@@ -129,13 +129,35 @@ static void refusals(void **state)
     assert_int_equal(PARSE(&o, &err, "--hub-url", ""), NX_CLI_USAGE);
 }
 
+static void fleet_options(void **state)
+{
+    (void)state;
+    bds_opts o;
+    nx_err err;
+    assert_int_equal(PARSE(&o, &err, "--count", "5"), NX_CLI_RUN);
+    assert_int_equal(o.nfleet, 0);
+    assert_int_equal(o.fleet_seconds, 5);
+    assert_int_equal(PARSE(&o, &err, "--quick", "--fleet", "1,10,50"), NX_CLI_RUN);
+    assert_int_equal(o.nfleet, 3);
+    assert_int_equal(o.fleet[2], 50);
+    assert_int_equal(o.fleet_seconds, 2);
+    assert_int_equal(PARSE(&o, &err, "--quick", "--fleet-seconds", "7"), NX_CLI_RUN);
+    assert_int_equal(o.fleet_seconds, 7);
+    assert_int_equal(PARSE(&o, &err, "--fleet", "0"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--fleet", "121"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--fleet-seconds", "0"), NX_CLI_USAGE);
+    assert_int_equal(PARSE(&o, &err, "--fleet", "3", "--hub-url", "nats://h:4222", "--leaf-url",
+                           "nats://l:4222"),
+                     NX_CLI_USAGE);
+    assert_non_null(strstr(err.msg, "--fleet spawns its own hub"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(quick_lowers_only_unset_defaults),
-        cmocka_unit_test(own_options),
-        cmocka_unit_test(refusals),
+        cmocka_unit_test(defaults),      cmocka_unit_test(quick_lowers_only_unset_defaults),
+        cmocka_unit_test(own_options),   cmocka_unit_test(refusals),
+        cmocka_unit_test(fleet_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
  * naming what differed, bad usage exits 2, and no nats-server or temp dir
  * outlives any of these runs.
  *
- *   test_run <binary> quick|faults|paced|usage */
+ *   test_run <binary> quick|faults|paced|usage|fleet */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -298,10 +298,61 @@ static void usage_errors_exit_2_without_servers(void **state)
     }
 }
 
+/* --fleet: rows per size and layout, each verified or saying it is
+ * derived, a storm with nothing missing or twice; run() checks that none of
+ * the hub's and leaves' servers outlives it. */
+static void fleet_run_rows(void **state)
+{
+    (void)state;
+    outcome o;
+    const char *args[] = {"--quick", "--fleet", "1,3", "--fleet-seconds", "1", NULL};
+    run(&o, args);
+    if (o.status != 0)
+        fail_msg("exit %d: %s", o.status, o.err);
+    const char *lines[] = {"Fleet of 3 leaves, layout per_leaf",
+                           "Fleet of 3 leaves, layout one_stream", "Fleet extrapolation",
+                           "trustworthy up to N=3", "all checks passed"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        if (strstr(o.out, lines[i]) == NULL)
+            fail_msg("stdout lacks '%s':\n%s", lines[i], o.out);
+    char path[192];
+    snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
+    char *csv = proc_slurp(path);
+    static const char *const checked[] = {"fleet_setup", "fleet_sync_up", "fleet_sync_down",
+                                          "fleet_storm"};
+    static char fields[NCOLS + 2][512];
+    int rows = 0, storms = 0;
+    for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "run_id,", 7) == 0)
+            continue;
+        if (csv_fields(line, fields, NCOLS + 2) != NCOLS)
+            fail_msg("a row without %d fields: %s", NCOLS, line);
+        rows++;
+        assert_int_equal(strncmp(fields[COL_OP], "fleet_", 6), 0);
+        bool data = false;
+        for (size_t i = 0; i < sizeof checked / sizeof *checked; i++)
+            data |= strcmp(fields[COL_OP], checked[i]) == 0;
+        if (strcmp(fields[COL_VERIFIED], data ? "yes" : "no") != 0)
+            fail_msg("verified should be %s: %s", data ? "yes" : "no", line);
+        if (!data && strstr(fields[COL_NOTE], "derived, not a data check") == NULL)
+            fail_msg("a derived row's note does not say so: %s", line);
+        if (strcmp(fields[COL_OP], "fleet_storm") == 0) {
+            storms++;
+            assert_non_null(strstr(fields[COL_NOTE], "missing 0, twice 0"));
+        }
+    }
+    /* per size and layout: spawn, setup, 2 hub costs, idle bytes, 2 syncs,
+     * 3 storm rows; then 3 extrapolation rows per layout */
+    assert_int_equal(rows, 4 * 10 + 2 * 3);
+    assert_int_equal(storms, 12);
+    free(csv);
+    done(&o);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: test_run <binary> quick|faults|paced|usage\n");
+        fprintf(stderr, "usage: test_run <binary> quick|faults|paced|usage|fleet\n");
         return 2;
     }
     binary = argv[1];
@@ -317,6 +368,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest paced[] = {TEST(paced_link_runs_verify)};
     const struct CMUnitTest usage[] = {TEST(usage_errors_exit_2_without_servers)};
+    const struct CMUnitTest fleet[] = {TEST(fleet_run_rows)};
     int rc;
     if (strcmp(argv[2], "quick") == 0)
         rc = cmocka_run_group_tests(quick, NULL, NULL);
@@ -324,6 +376,8 @@ int main(int argc, char **argv)
         rc = cmocka_run_group_tests(faults, NULL, NULL);
     else if (strcmp(argv[2], "paced") == 0)
         rc = cmocka_run_group_tests(paced, NULL, NULL);
+    else if (strcmp(argv[2], "fleet") == 0)
+        rc = cmocka_run_group_tests(fleet, NULL, NULL);
     else
         rc = cmocka_run_group_tests(usage, NULL, NULL);
     int left = dir_entries(servers_tmp);
