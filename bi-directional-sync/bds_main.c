@@ -90,8 +90,10 @@ static int run(bds_ctx *c, nx_err *err)
 {
     const bds_opts *o = c->o;
     if (o->nfleet > 0) {
-        if (bds_section_fleet(c, err) != 0)
+        if (bds_section_fleet(c, err) != 0) {
+            row_failed(c, "fleet", err);
             return -1;
+        }
         bds_report_print(&c->rep);
         return 0;
     }

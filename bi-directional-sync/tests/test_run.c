@@ -320,25 +320,26 @@ static void fleet_run_rows(void **state)
     char *csv = proc_slurp(path);
     static const char *const checked[] = {"fleet_setup", "fleet_sync_up", "fleet_sync_down",
                                           "fleet_storm"};
-    static char fields[NCOLS + 2][512];
+    static csv_row row;
+    char *const *fields = row.f;
     int rows = 0, storms = 0;
     for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
         if (strncmp(line, "run_id,", 7) == 0)
             continue;
-        if (csv_fields(line, fields, NCOLS + 2) != NCOLS)
-            fail_msg("a row without %d fields: %s", NCOLS, line);
+        if (csv_row_split(&row, line) != CSV_NCOLS)
+            fail_msg("a row without %d fields: %s", CSV_NCOLS, line);
         rows++;
-        assert_int_equal(strncmp(fields[COL_OP], "fleet_", 6), 0);
+        assert_int_equal(strncmp(fields[CSV_OP], "fleet_", 6), 0);
         bool data = false;
         for (size_t i = 0; i < sizeof checked / sizeof *checked; i++)
-            data |= strcmp(fields[COL_OP], checked[i]) == 0;
-        if (strcmp(fields[COL_VERIFIED], data ? "yes" : "no") != 0)
+            data |= strcmp(fields[CSV_OP], checked[i]) == 0;
+        if (strcmp(fields[CSV_VERIFIED], data ? "yes" : "no") != 0)
             fail_msg("verified should be %s: %s", data ? "yes" : "no", line);
-        if (!data && strstr(fields[COL_NOTE], "derived, not a data check") == NULL)
+        if (!data && strstr(fields[CSV_NOTE], "derived, not a data check") == NULL)
             fail_msg("a derived row's note does not say so: %s", line);
-        if (strcmp(fields[COL_OP], "fleet_storm") == 0) {
+        if (strcmp(fields[CSV_OP], "fleet_storm") == 0) {
             storms++;
-            assert_non_null(strstr(fields[COL_NOTE], "missing 0, twice 0"));
+            assert_non_null(strstr(fields[CSV_NOTE], "missing 0, twice 0"));
         }
     }
     /* per size and layout: spawn, setup, 2 hub costs, idle bytes, 2 syncs,
