@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   gcc pkg-config meson ninja-build
   libnats-dev nats-server libcjson-dev libcurl4-openssl-dev libsqlite3-dev
-  libcmocka-dev gnuplot-nox python3
+  libcmocka-dev gnuplot-nox python3 fuse3 libfuse3-dev
 )
 if [[ "${1:-}" == "--ci" ]]; then
   packages+=(clang libclang-rt-14-dev valgrind)
