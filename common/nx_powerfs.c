@@ -177,8 +177,9 @@ static int command(nx_powerfs *p, char cmd, const char *want, nx_powerfs_counts 
         return nx_fail(err, "powerfs: no answer to '%c' (daemon pid %d)", cmd, (int)p->pid);
     nx_powerfs_counts got = {0};
     int ok;
-    if (cmd == 'C')
-        ok = sscanf(line, "cut %d %zu", &got.dirty_files, &got.dirty_bytes) == 2;
+    if (cmd == 'C' || cmd == 'F')
+        ok = sscanf(line, cmd == 'C' ? "cut %d %zu" : "flushed %d %zu", &got.dirty_files,
+                    &got.dirty_bytes) == 2;
     else
         ok = sscanf(line, "stats %lu %lu %d %zu", &got.fsyncs, &got.fsyncdirs, &got.dirty_files,
                     &got.dirty_bytes) == 4;
@@ -197,6 +198,11 @@ int nx_powerfs_cut(nx_powerfs *p, nx_powerfs_counts *dropped, nx_err *err)
     struct stat st;
     stat(p->mountpoint, &st);
     return command(p, 'C', "cut", dropped, err);
+}
+
+int nx_powerfs_flush_all(nx_powerfs *p, nx_err *err)
+{
+    return command(p, 'F', "flushed", NULL, err);
 }
 
 int nx_powerfs_counts_get(nx_powerfs *p, nx_powerfs_counts *out, nx_err *err)

@@ -38,6 +38,11 @@ int nx_powerfs_mount(nx_powerfs **out, const char *backing, const char *mountpoi
  * sent. dropped may be NULL. */
 int nx_powerfs_cut(nx_powerfs *p, nx_powerfs_counts *dropped, nx_err *err);
 
+/* Writes every unsynced byte to the disk, as the kernel's writeback does
+ * after about 30 s: what the run sets up before a round (its stream) then
+ * survives the round's cut. */
+int nx_powerfs_flush_all(nx_powerfs *p, nx_err *err);
+
 int nx_powerfs_counts_get(nx_powerfs *p, nx_powerfs_counts *out, nx_err *err);
 
 /* Unmounts (lazily if busy), stops the daemon, frees p. NULL is allowed. */

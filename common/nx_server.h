@@ -35,6 +35,9 @@ typedef struct nx_server_config {
     const char *sync_interval;    /* jetstream sync_interval: "always" or a duration ("1s") */
     const char *leaf_compression; /* leafnodes and the remote: off, s2_fast, ..., s2_auto */
     bool keep;                    /* leave the temp dir in place (--keep) */
+    /* JetStream store_dir (a power-cut mount); NULL: <temp dir>/store. The
+     * server never removes a given one. */
+    const char *store_dir;
 } nx_server_config;
 
 typedef struct nx_server nx_server;

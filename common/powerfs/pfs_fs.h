@@ -31,6 +31,11 @@ const struct fuse_operations *pfs_fs_ops(void);
  * filesystem lock, so it is ordered against every operation. */
 pfs_counts pfs_fs_cut(void);
 
+/* Writes every cache to the disk, as the kernel's writeback does with old
+ * dirty pages: a state the run wants to survive any cut (a stream created
+ * long before). Returns what was written. */
+pfs_counts pfs_fs_flush_all(void);
+
 pfs_counts pfs_fs_counts(void);
 
 #endif

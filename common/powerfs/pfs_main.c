@@ -8,6 +8,7 @@
  * writes "ready\n" on it once mounted and then answers one-byte commands
  * with one line:
  *   'C'  power cut: every unsynced byte dropped -> "cut FILES BYTES\n"
+ *   'F'  flush all: every cache written out    -> "flushed FILES BYTES\n"
  *   'S'  counters                              -> "stats FSYNCS FSYNCDIRS FILES BYTES\n"
  * End of file on FD (the run is gone, however it ended) unmounts at once,
  * lazily when busy, and the daemon exits: no mount outlives its run. So does
@@ -73,6 +74,9 @@ static void *control(void *arg)
         if (cmd == 'C') {
             pfs_counts c = pfs_fs_cut();
             snprintf(line, sizeof line, "cut %d %zu\n", c.dirty_files, c.dirty_bytes);
+        } else if (cmd == 'F') {
+            pfs_counts c = pfs_fs_flush_all();
+            snprintf(line, sizeof line, "flushed %d %zu\n", c.dirty_files, c.dirty_bytes);
         } else if (cmd == 'S') {
             pfs_counts c = pfs_fs_counts();
             snprintf(line, sizeof line, "stats %lu %lu %d %zu\n", c.fsyncs, c.fsyncdirs,

@@ -138,6 +138,20 @@ static void unsynced_gone_synced_survives(void **state)
     assert_int_equal(get("unsynced", buf, sizeof buf), 0);
 }
 
+static void flush_all_survives_a_cut(void **state)
+{
+    (void)state;
+    char buf[64];
+    put("setup", "old data", 8, false);
+    nx_err err = {{0}};
+    assert_int_equal(nx_powerfs_flush_all(fs, &err), 0);
+    put("round", "new data", 8, false);
+    cut();
+    assert_int_equal(get("setup", buf, sizeof buf), 8);
+    assert_string_equal(buf, "old data");
+    assert_int_equal(get("round", buf, sizeof buf), 0);
+}
+
 static void append_after_sync_is_cut_back(void **state)
 {
     (void)state;
@@ -331,6 +345,7 @@ int main(void)
     proc_become_subreaper();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(unsynced_gone_synced_survives, setup, teardown),
+        cmocka_unit_test_setup_teardown(flush_all_survives_a_cut, setup, teardown),
         cmocka_unit_test_setup_teardown(append_after_sync_is_cut_back, setup, teardown),
         cmocka_unit_test_setup_teardown(rename_and_unlink_are_durable_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(truncate_is_data_durable_on_fsync, setup, teardown),
