@@ -20,6 +20,7 @@
 #include "tsd_failover.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
+#include "tsd_power.h"
 #include "tsd_read_cases.h"
 #include "tsd_replicas.h"
 #include "tsd_retention.h"
@@ -150,6 +151,7 @@ int main(int argc, char **argv)
     double build_ns[TSD_PASSES_MAX] = {-1, -1};
     tsd_failover fo = {0};
     tsd_crash_result crash = {0};
+    tsd_power_result power = {0};
     int rc = nx_run_open(&run, "tsd", &opts.base, &err);
     bool opened = rc == 0;
     bool usage = rc == 0 && payload_fits(&run, &opts, &err) != 0;
@@ -172,6 +174,8 @@ int main(int argc, char **argv)
     }
     if (rc == 0)
         rc = tsd_crash_run(&ctx[0], &crash, &err);
+    if (rc == 0)
+        rc = tsd_power_run(&ctx[0], &power, &err);
     if (rc == 0 && plan.npasses == 2)
         tsd_replicas_annotate(&ctx[1].report, &ctx[0].report);
     /* Rows are written even when the run failed: a case whose check failed
@@ -190,6 +194,8 @@ int main(int argc, char **argv)
         report_beyond(&plan, ctx, &fo, &run);
         if (!opts.base.quiet)
             tsd_crash_print(stdout, &crash);
+        if (!opts.base.quiet)
+            tsd_power_print(stdout, &power);
     }
     /* Its row is written (verified=no) before the run fails. */
     if (rc == 0 && fo.count > 0 && !fo.verified)
@@ -199,6 +205,7 @@ int main(int argc, char **argv)
     if (rc != 0)
         fprintf(stderr, usage ? "%s\n" : "tsd: %s\n", err.msg);
 
+    tsd_power_free(&power);
     for (int p = 0; p < TSD_PASSES_MAX; p++) {
         tsd_report_free(&ctx[p].report);
         tsd_series_free(&ctx[p].series);
