@@ -9,7 +9,6 @@
  * child starts (a device's database exists long before its power fails). */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,11 +26,11 @@
 #include "tsd_publish.h"
 #include "tsd_sqlite_db.h"
 #include "tsd_tally.h"
+#include "tsd_txn_pipe.h"
 
 #define TXN_MAX 50
 #define ROUND_CAP 4000000ULL
 #define FIRST_COMMITS_MS 30000
-#define TXN_END (1ULL << 63) /* a pipe word with this bit: the end of the txn begun */
 
 static int exec_sync(sqlite3 *db, const char *sync)
 {
@@ -58,7 +57,7 @@ static void inserter(tsd_ctx *ctx, const char *path, const char *sync, const tsd
         _exit(3);
     uint64_t g = 0;
     while (g < ROUND_CAP) {
-        uint64_t end = g + 1 + tsd_power_rng(&rng) % TXN_MAX, word = end | TXN_END;
+        uint64_t end = g + 1 + tsd_power_rng(&rng) % TXN_MAX, word = end | TSD_TXN_BEGIN_BIT;
         if (write(out, &word, sizeof word) != (ssize_t)sizeof word ||
             sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
             _exit(3);
@@ -78,36 +77,14 @@ static void inserter(tsd_ctx *ctx, const char *path, const char *sync, const tsd
     _exit(4);
 }
 
-typedef struct told {
-    uint64_t committed, begun; /* points committed; end of the last txn begun */
-} told;
-
-/* Reads the child's words; false at end of file. */
-static bool hear(int fd, told *t, int wait_ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, wait_ms) <= 0)
-        return true;
-    uint64_t words[256];
-    ssize_t n = read(fd, words, sizeof words);
-    if (n <= 0)
-        return n < 0 && (errno == EINTR || errno == EAGAIN);
-    for (ssize_t i = 0; i < n / (ssize_t)sizeof *words; i++) {
-        if (words[i] & TXN_END)
-            t->begun = words[i] & ~TXN_END;
-        else
-            t->committed = words[i];
-    }
-    return true;
-}
-
 /* Lets the child insert until the cut moment, then SIGKILLs and reaps it. */
-static int run_child(pid_t pid, int fd, uint64_t rng, told *t, double *write_s, nx_err *err)
+static int run_child(pid_t pid, int fd, uint64_t rng, tsd_txn_progress *t, double *write_s,
+                     nx_err *err)
 {
     int64_t t0 = nx_now_ns(), cut_at = 0, give_up = t0 + (int64_t)FIRST_COMMITS_MS * 1000000;
     int rc = 0;
     for (;;) {
-        bool open = hear(fd, t, 2);
+        bool open = tsd_txn_pipe_read(fd, t, 2) != TSD_TXN_EOF;
         int64_t now = nx_now_ns();
         if (cut_at == 0 && t->committed >= TSD_POWER_MIN_ACKS)
             cut_at = now + (int64_t)(rng % ((uint64_t)TSD_POWER_SPREAD_MS * 1000000));
@@ -125,7 +102,7 @@ static int run_child(pid_t pid, int fd, uint64_t rng, told *t, double *write_s, 
         ;
     *write_s = (double)(nx_now_ns() - t0) / 1e9;
     /* What the child said before it died is all in the pipe now. */
-    for (struct pollfd p = {.fd = fd, .events = POLLIN}; poll(&p, 1, 0) > 0 && hear(fd, t, 0);)
+    while (tsd_txn_pipe_read(fd, t, 0) == TSD_TXN_READ)
         ;
     return rc;
 }
@@ -232,7 +209,7 @@ static int one_round(tsd_ctx *ctx, nx_powerfs *fs, const char *path, const char 
     pid_t pid = spawn(ctx, path, sync, &gen, tsd_power_rng(&rng), &fd, err);
     if (pid < 0)
         return -1;
-    told t = {0};
+    tsd_txn_progress t = {0};
     double write_s = 0;
     int rc = run_child(pid, fd, tsd_power_rng(&rng), &t, &write_s, err);
     close(fd);
@@ -246,7 +223,7 @@ static int one_round(tsd_ctx *ctx, nx_powerfs *fs, const char *path, const char 
         tsd_tally_ack(&tally, g);
     int64_t r0 = nx_now_ns();
     char why[200] = "";
-    uint64_t begun = t.begun > t.committed ? t.begun : t.committed;
+    uint64_t begun = t.attempted > t.committed ? t.attempted : t.committed;
     bool opened = reopen_check(ctx, path, &gen, &tally, begun, why, sizeof why, &rc, err);
     double recovery_s = (double)(nx_now_ns() - r0) / 1e9;
     if (!opened)
