@@ -477,6 +477,11 @@ static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
     s->keep = c->keep;
     s->js_max_mem = c->js_max_mem;
     s->js_max_store = c->js_max_store;
+    if (c->store_dir) {
+        if (check_quotable("store_dir", c->store_dir, err) != 0)
+            return -1;
+        snprintf(s->store_dir, sizeof s->store_dir, "%s", c->store_dir);
+    }
     return 0;
 }
 
@@ -491,7 +496,8 @@ static int make_temp_dir(nx_server *s, nx_err *err)
         return -1;
     if (mkdtemp(s->dir) == NULL)
         return nx_fail(err, "cannot create a temp dir under %s: %s", tmp, strerror(errno));
-    snprintf(s->store_dir, sizeof s->store_dir, "%s/store", s->dir);
+    if (s->store_dir[0] == '\0') /* not given in the config */
+        snprintf(s->store_dir, sizeof s->store_dir, "%s/store", s->dir);
     return 0;
 }
 

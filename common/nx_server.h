@@ -39,6 +39,9 @@ typedef struct nx_server_config {
      * machine's memory and disk): many servers on one machine keep them small.
      * Known to every supported version. */
     long long js_max_mem, js_max_store;
+    /* JetStream store_dir (a power-cut mount); NULL: <temp dir>/store. The
+     * server never removes a given one. */
+    const char *store_dir;
 } nx_server_config;
 
 typedef struct nx_server nx_server;

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc pkg-config meson ninja-build
   libnats-dev nats-server libcjson-dev libcurl4-openssl-dev libsqlite3-dev
-  libcmocka-dev gnuplot-nox python3 debian-archive-keyring
+  libcmocka-dev gnuplot-nox python3 debian-archive-keyring fuse3 libfuse3-dev
 )
 servers=0
 for arg in "$@"; do

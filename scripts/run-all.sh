@@ -15,7 +15,8 @@
 # experiment's small case (as the tests do). --build uses an already
 # configured build dir as it is (no install, no setup: how the tests call
 # it). Arguments after -- go to every experiment. Repeats after the first
-# skip the round-counting sections (crash rounds; see light_args). Every row of one
+# skip the round-counting sections (crash rounds, power cuts; see
+# full_args and light_args). Every row of one
 # invocation shares a run id prefix, so summarize reads exactly this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +113,14 @@ fi
 # sections whose answer is a count over many rounds rather than a noisy
 # figure (crash and power-cut rounds, the fleet), so three repeats fit the
 # time of a run.
+full_args() {
+  case "$1" in
+    # tsd's power cuts are off by default (they add minutes): 50 per
+    # setting in the full run, 3 in --quick.
+    tsd) echo "--power-cuts $((${#quick[@]} ? 3 : 50))" ;;
+    *) echo "" ;;
+  esac
+}
 light_args() {
   case "$1" in
     tsd) echo "--crash-rounds 0" ;;
@@ -148,10 +157,14 @@ while read -r rep exp version path; do
   echo
   echo "=== [$step/$total] $exp on nats-server $version, repeat $rep/$repeats ${quick[*]} (after $(($(date +%s) - started)) s) ==="
   t0=$(date +%s)
-  light=()
-  ((rep > 1)) && read -r -a light <<<"$(light_args "$exp")"
+  own=()
+  if ((rep > 1)); then
+    read -r -a own <<<"$(light_args "$exp")"
+  else
+    read -r -a own <<<"$(full_args "$exp")"
+  fi
   if NATSEXP_RUN_ID=$invocation-v$version-r$rep \
-    "$bin" "${quick[@]}" "${light[@]}" --results "$results" --nats-server "$path" "${extra[@]}"; then
+    "$bin" "${quick[@]}" "${own[@]}" --results "$results" --nats-server "$path" "${extra[@]}"; then
     echo "=== $exp on $version: done in $(($(date +%s) - t0)) s ==="
   else
     rc=$?

@@ -20,6 +20,7 @@
 #include "tsd_failover.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
+#include "tsd_power.h"
 #include "tsd_read_cases.h"
 #include "tsd_replicas.h"
 #include "tsd_retention.h"
@@ -140,6 +141,7 @@ typedef struct tsd_story {
     double build_ns[TSD_PASSES_MAX];
     tsd_failover fo;
     tsd_crash_result crash;
+    tsd_power_result power;
 } tsd_story;
 
 /* Connected, watched and planned. Returns the exit status of a failure: a
@@ -158,7 +160,7 @@ static int set_up(tsd_story *s, nx_err *err)
 }
 
 /* One pass per replicas setting (R1, then R3 with a cluster), each case
- * checked as it runs; then the crash rounds. */
+ * checked as it runs; then the crash rounds and the power cuts. */
 static int measure(tsd_story *s, nx_err *err)
 {
     for (int p = 0; p < s->plan.npasses; p++) {
@@ -171,7 +173,8 @@ static int measure(tsd_story *s, nx_err *err)
             tsd_failover_run(ctx, (uint64_t)s->opts->failover_count, &s->fo, err) != 0)
             return -1;
     }
-    if (tsd_crash_run(&s->ctx[0], &s->crash, err) != 0)
+    if (tsd_crash_run(&s->ctx[0], &s->crash, err) != 0 ||
+        tsd_power_run(&s->ctx[0], &s->power, err) != 0)
         return -1;
     if (s->plan.npasses == 2)
         tsd_replicas_annotate(&s->ctx[1].report, &s->ctx[0].report);
@@ -199,8 +202,10 @@ static void report(const tsd_story *s)
     for (int p = 0; p < s->plan.npasses; p++)
         report_pass(&s->ctx[p], s->build_ns[p], s->started_ns);
     report_beyond(&s->plan, s->ctx, &s->fo, &s->run);
-    if (!s->opts->base.quiet)
+    if (!s->opts->base.quiet) {
         tsd_crash_print(stdout, &s->crash);
+        tsd_power_print(stdout, &s->power);
+    }
 }
 
 /* The failover verdict comes last: its row (verified=no) and its table are
@@ -220,6 +225,7 @@ static void clean_up(tsd_story *s, int status, nx_err *err)
     nx_watchdog_stop(status != 0 ? err : NULL);
     if (status != 0)
         fprintf(stderr, status == NX_EXIT_USAGE ? "%s\n" : "tsd: %s\n", err->msg);
+    tsd_power_free(&s->power);
     for (int p = 0; p < TSD_PASSES_MAX; p++) {
         tsd_report_free(&s->ctx[p].report);
         tsd_series_free(&s->ctx[p].series);

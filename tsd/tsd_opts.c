@@ -17,6 +17,7 @@ enum {
     OPT_CRASH_ROUNDS,
     OPT_INJECT_FAULT,
     OPT_FAILOVER_COUNT,
+    OPT_POWER_CUTS,
 };
 
 static const nx_cli_option own_options[] = {
@@ -51,6 +52,10 @@ static const nx_cli_option own_options[] = {
     {"failover-count", "N", OPT_FAILOVER_COUNT,
      "points of the failover case (R3 on a spawned --cluster 3: the stream leader is killed "
      "at 1/3); 0 skips it (default 30000; --quick 3000)"},
+    {"power-cuts", "N", OPT_POWER_CUTS,
+     "power loss: N cuts per setting (JetStream default sync, sync_interval 1s and always; "
+     "SQLite WAL NORMAL and FULL) on a FUSE mount that drops unsynced bytes; 0 skips it "
+     "(default 0; scripts/run-all.sh gives 50, --quick 3)"},
 };
 
 static const char *const fault_names[] = {
@@ -113,6 +118,8 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         o->fault = (tsd_fault)f;
         return 0;
     }
+    case OPT_POWER_CUTS:
+        return nx_parse_long("power-cuts", arg, 0, 1000, &o->power_cuts, err);
     case OPT_FAILOVER_COUNT:
         o->failover_count_set = true;
         return nx_parse_long("failover-count", arg, 0, 10000000L, &o->failover_count, err);

@@ -46,6 +46,7 @@ typedef struct tsd_opts {
     long crash_rounds;
     bool crash_rounds_set;
     long failover_count; /* points of the failover case (R3, spawned cluster); 0 = none */
+    long power_cuts;     /* power-cut rounds per setting (tsd_power.h); 0 = none */
     /* Which of the experiment's own options were given (--quick changes
      * only the others). */
     bool series_set, range_points_set, retention_set, sync_count_set, failover_count_set;
