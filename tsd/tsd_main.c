@@ -17,6 +17,7 @@
 #include "nx_watchdog.h"
 #include "tsd_crash.h"
 #include "tsd_ctx.h"
+#include "tsd_current.h"
 #include "tsd_failover.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
@@ -43,6 +44,8 @@ static int measure(tsd_ctx *ctx, double *build_ns, nx_err *err)
     tsd_load last = {0};
     for (long r = 0; r < o->base.repeat; r++) {
         if (tsd_inserts_run(ctx, r, &last, err) != 0)
+            return -1;
+        if (tsd_current_run(ctx, r, err) != 0)
             return -1;
         if (!o->no_sqlite && tsd_sqlite_inserts_run(ctx, err) != 0)
             return -1;

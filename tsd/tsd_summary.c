@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "tsd_current_summary.h"
+
 #define ASYNC_OP "js_publish_async"
 #define MAIN_ASYNC_PREFIX "js_PublishAsync w="
 #define TARGET_ASYNC 0.8
@@ -311,6 +313,7 @@ static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_
 void tsd_print_summary(FILE *out, const tsd_report *r, const tsd_summary_info *info)
 {
     print_targets(out, r);
+    tsd_print_current(out, r);
     print_ratios(out, r);
     print_range_scaling(out, r);
     print_time_budget(out, r, info);
