@@ -1,5 +1,6 @@
 #include "tsd_current.h"
 
+#include "tsd_batch.h"
 #include "tsd_durability.h"
 #include "tsd_ping_case.h"
 
@@ -8,6 +9,8 @@ int tsd_current_run(tsd_ctx *ctx, long repeat, nx_err *err)
     if (tsd_ping_run(ctx, err) != 0)
         return -1;
     if (tsd_durability_run(ctx, repeat, err) != 0)
+        return -1;
+    if (tsd_atomic_batch_run(ctx, repeat, err) != 0)
         return -1;
     return 0;
 }

@@ -45,13 +45,15 @@ static int measure(tsd_ctx *ctx, double *build_ns, nx_err *err)
     for (long r = 0; r < o->base.repeat; r++) {
         if (tsd_inserts_run(ctx, r, &last, err) != 0)
             return -1;
-        if (tsd_current_run(ctx, r, err) != 0)
-            return -1;
         if (!o->no_sqlite && tsd_sqlite_inserts_run(ctx, err) != 0)
             return -1;
     }
     for (long r = 0; r < o->base.repeat; r++)
         if (tsd_reads_run(ctx, &last, err) != 0)
+            return -1;
+    /* After the reads: they read the stream the last insert case left. */
+    for (long r = 0; r < o->base.repeat; r++)
+        if (tsd_current_run(ctx, r, err) != 0)
             return -1;
     if (tsd_ranges_run(ctx, err) != 0)
         return -1;
