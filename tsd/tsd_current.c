@@ -12,5 +12,7 @@ int tsd_current_run(tsd_ctx *ctx, long repeat, nx_err *err)
         return -1;
     if (tsd_atomic_batch_run(ctx, repeat, err) != 0)
         return -1;
+    if (tsd_fast_batch_run(ctx, repeat, err) != 0)
+        return -1;
     return 0;
 }
