@@ -2,6 +2,7 @@
 
 #include "tsd_batch.h"
 #include "tsd_durability.h"
+#include "tsd_persist.h"
 #include "tsd_ping_case.h"
 
 int tsd_current_run(tsd_ctx *ctx, long repeat, nx_err *err)
@@ -13,6 +14,8 @@ int tsd_current_run(tsd_ctx *ctx, long repeat, nx_err *err)
     if (tsd_atomic_batch_run(ctx, repeat, err) != 0)
         return -1;
     if (tsd_fast_batch_run(ctx, repeat, err) != 0)
+        return -1;
+    if (tsd_persist_async_run(ctx, repeat, err) != 0)
         return -1;
     return 0;
 }

@@ -30,7 +30,25 @@ static char *config_json(const tsd_ctx *ctx, const tsd_stream_extra *x)
     return text;
 }
 
-static int reply_error(const natsMsg *reply, const char *stream, nx_err *err)
+/* A server that does not know a field drops it silently: the config it
+ * answers with must carry every setting asked for. */
+static int check_applied(cJSON *cfg, const tsd_stream_extra *x, const char *stream, nx_err *err)
+{
+    const char *missing = NULL;
+    if (x->allow_atomic && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "allow_atomic")))
+        missing = "allow_atomic";
+    if (x->allow_batched && !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "allow_batched")))
+        missing = "allow_batched";
+    cJSON *pm = cJSON_GetObjectItemCaseSensitive(cfg, "persist_mode");
+    if (x->persist_mode && !(cJSON_IsString(pm) && strcmp(pm->valuestring, x->persist_mode) == 0))
+        missing = "persist_mode";
+    if (missing)
+        return nx_fail(err, "creating stream %s: the server ignored %s", stream, missing);
+    return 0;
+}
+
+static int reply_error(const natsMsg *reply, const tsd_stream_extra *x, const char *stream,
+                       nx_err *err)
 {
     cJSON *resp = cJSON_ParseWithLength(natsMsg_GetData((natsMsg *)reply),
                                         (size_t)natsMsg_GetDataLength((natsMsg *)reply));
@@ -44,6 +62,8 @@ static int reply_error(const natsMsg *reply, const char *stream, nx_err *err)
                      cJSON_IsString(d) ? d->valuestring : "JetStream error");
     } else if (cJSON_GetObjectItemCaseSensitive(resp, "config") == NULL) {
         rc = nx_fail(err, "creating stream %s: the reply carries no config", stream);
+    } else {
+        rc = check_applied(cJSON_GetObjectItemCaseSensitive(resp, "config"), x, stream, err);
     }
     cJSON_Delete(resp);
     return rc;
@@ -66,7 +86,7 @@ int tsd_jsapi_stream_fresh(tsd_ctx *ctx, const void *extra, nx_err *err)
     free(body);
     if (s != NATS_OK)
         return nx_nats_fail(err, s, 0, "creating stream %s", ctx->stream);
-    int rc = reply_error(reply, ctx->stream, err);
+    int rc = reply_error(reply, x, ctx->stream, err);
     natsMsg_Destroy(reply);
     return rc;
 }
