@@ -69,10 +69,11 @@ static int run_cases(tsd_ctx *alt, long window, nx_err *err)
          .count = (uint64_t)tsd_opts_sync_count(o)},
         {.op = "js_publish_async",
          .name = async_name,
-         .note = "the best js_PublishAsync window of this repeat, ack handler on, on a server "
-                 "started with sync_interval: always",
+         .note = "the best js_PublishAsync window so far, ack handler on, on a server started "
+                 "with sync_interval: always; --sync-count points (an fsync per write makes it "
+                 "about as slow as js_Publish)",
          .how = {.method = TSD_PUB_ASYNC, .window = window, .ack_handler = true},
-         .count = (uint64_t)o->base.count},
+         .count = (uint64_t)tsd_opts_sync_count(o)},
     };
     size_t n = window > 0 ? 2 : 1;
     tsd_load load;
