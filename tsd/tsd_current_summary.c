@@ -162,9 +162,31 @@ static void print_batches(FILE *out, const tsd_report *r)
             any ? "" : " (no batch publisher on this server)");
 }
 
+/* Each range case by direct get against the same case by consumer. */
+static void print_direct_ranges(FILE *out, const tsd_report *r)
+{
+    bool header = false;
+    for (size_t i = 0; i < r->ncases; i++) {
+        const tsd_case *d = &r->cases[i];
+        if (strcmp(d->op, "read_range_direct") != 0 || d->nsamples == 0)
+            continue;
+        const tsd_case *c = tsd_report_find(r, "read_range", d->name);
+        if (c == NULL || c->nsamples == 0 || tsd_case_seconds(d) <= 0)
+            continue;
+        if (!header)
+            fprintf(out, "\nRange query by direct get (start_time, batch) against the consumer "
+                         "by start time (median query time, consumer / direct):\n");
+        header = true;
+        fprintf(out, "  %-50.50s %8.2f  (%.0f us against %.0f us)\n", d->name,
+                tsd_case_seconds(c) / tsd_case_seconds(d), tsd_case_seconds(c) * 1e6,
+                tsd_case_seconds(d) * 1e6);
+    }
+}
+
 void tsd_print_current(FILE *out, const tsd_report *r)
 {
     print_ping(out, r);
     print_batches(out, r);
     print_durability(out, r);
+    print_direct_ranges(out, r);
 }

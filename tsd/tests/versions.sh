@@ -47,6 +47,7 @@ features = [  # op, case part, rows when present, since, missing line
     ("js_publish_atomic_batch", "", 6, (2, 12), "atomic batch publish needs nats-server >= 2.12"),
     ("js_publish_fast_batch", "", 2, (2, 14), "needs nats-server >= 2.14"),
     ("js_publish_persist_async", "", 1, (2, 12), "persist_mode: async: not measured"),
+    ("read_range_direct", "", 5, (2, 11), "time-range read by direct get: not measured"),
 ]
 for op, part, want, since, line in features:
     has = v >= since
