@@ -6,6 +6,12 @@
 
 #define ALWAYS ", sync_interval: always"
 
+bool tsd_is_batch_op(const char *op)
+{
+    return strcmp(op, "js_publish_atomic_batch") == 0 || strcmp(op, "js_publish_fast_batch") == 0 ||
+           strcmp(op, "js_publish_persist_async") == 0;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);

@@ -6,6 +6,7 @@
 #ifndef TSD_CURRENT_SUMMARY_H
 #define TSD_CURRENT_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "tsd_report.h"
@@ -15,6 +16,10 @@
 /* Target: the best acknowledged publisher reaches this share of the
  * ceiling. */
 #define TSD_ACKED_TARGET 0.9
+
+/* The publishers of current servers that get a CPU cap in the time budget:
+ * atomic and fast batches, persist_mode: async. */
+bool tsd_is_batch_op(const char *op);
 
 void tsd_print_current(FILE *out, const tsd_report *r);
 
