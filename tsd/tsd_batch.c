@@ -41,12 +41,16 @@ typedef struct atomic_pub {
     nx_hist *lat;
 } atomic_pub;
 
-static int ack_error(cJSON *ack, uint64_t k, nx_err *err)
+/* An error ack, or one that names no batch of ours. */
+static int ack_error(cJSON *ack, nx_err *err)
 {
     cJSON *e = cJSON_GetObjectItemCaseSensitive(ack, "error");
     cJSON *d = e ? cJSON_GetObjectItemCaseSensitive(e, "description") : NULL;
-    return nx_fail(err, "batch %llu: the server refused it: %s", (unsigned long long)k,
-                   cJSON_IsString(d) ? d->valuestring : "an ack without a batch");
+    cJSON *batch = cJSON_GetObjectItemCaseSensitive(ack, "batch");
+    return nx_fail(err, "batch %s: %s", cJSON_IsString(batch) ? batch->valuestring : "?",
+                   cJSON_IsString(d) ? d->valuestring
+                   : e               ? "the server refused it"
+                                     : "an ack for no batch of this case");
 }
 
 /* Checks one PubAck against the batch it names. */
@@ -55,9 +59,10 @@ static int check_ack(atomic_pub *ap, cJSON *ack, nx_err *err)
     cJSON *batch = cJSON_GetObjectItemCaseSensitive(ack, "batch");
     unsigned long long k = 0;
     size_t plen = strlen(ap->prefix);
-    if (!cJSON_IsString(batch) || strncmp(batch->valuestring, ap->prefix, plen) != 0 ||
+    if (cJSON_GetObjectItemCaseSensitive(ack, "error") || !cJSON_IsString(batch) ||
+        strncmp(batch->valuestring, ap->prefix, plen) != 0 ||
         sscanf(batch->valuestring + plen, "-%llu", &k) != 1)
-        return ack_error(ack, 0, err);
+        return ack_error(ack, err);
     pending *p = &ap->slot[k % INFLIGHT_MAX];
     if (!p->open)
         return nx_fail(err, "an ack for batch %llu, which is not in flight", k);
