@@ -13,7 +13,6 @@
  * Gap mode is "fail": a gap ends the batch, so every point is in order or
  * the case fails. Gaps and errors are counted and fail the case; never
  * skipped. The publisher waits whenever `outstanding` flow acks are due. */
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "nx_sub.h"
 #include "nx_version.h"
 #include "tsd_batch.h"
+#include "tsd_fastack.h"
 #include "tsd_insert_cases.h"
 #include "tsd_jsapi_stream.h"
 
@@ -51,62 +51,53 @@ typedef struct fast_pub {
     nx_hist *lat;
 } fast_pub;
 
-static double num(cJSON *o, const char *key)
-{
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
-static void note_error(fast_pub *fp, cJSON *e)
+static void note_error(fast_pub *fp, const char *what)
 {
     fp->errors++;
-    cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "description");
     if (fp->first_error[0] == '\0')
-        snprintf(fp->first_error, sizeof fp->first_error, "%s",
-                 cJSON_IsString(d) ? d->valuestring : "JetStream error");
+        snprintf(fp->first_error, sizeof fp->first_error, "%s", what);
 }
 
-static void on_message(fast_pub *fp, cJSON *m)
+static void on_message(fast_pub *fp, const tsd_fast_msg *m, const char *data, int len)
 {
-    cJSON *batch = cJSON_GetObjectItemCaseSensitive(m, "batch");
-    cJSON *e = cJSON_GetObjectItemCaseSensitive(m, "error");
-    if (e)
-        note_error(fp, e);
-    if (cJSON_IsString(batch) || (e && fp->flow == 0)) {
-        /* The end of the batch (an error before the first flow ack ends it
-         * too: the stream refused the batch). */
+    switch (m->kind) {
+    case TSD_FAST_PUBACK:
+        /* The end of the batch, with or without an error. */
+        if (m->has_error)
+            note_error(fp, m->error);
         fp->done = true;
-        fp->final_count = num(m, "count");
-        fp->final_seq = num(m, "seq");
-        snprintf(fp->final_batch, sizeof fp->final_batch, "%s",
-                 cJSON_IsString(batch) ? batch->valuestring : "");
+        fp->final_count = (double)m->count;
+        fp->final_seq = (double)m->seq;
+        snprintf(fp->final_batch, sizeof fp->final_batch, "%s", m->batch);
         return;
-    }
-    if (e)
+    case TSD_FAST_ERROR:
+        note_error(fp, m->error);
+        /* Before the first flow ack an error ends the batch: the stream
+         * refused it. */
+        fp->done |= fp->flow == 0;
         return;
-    double last = num(m, "last_seq"), seq = num(m, "seq");
-    if (last >= 0) {
+    case TSD_FAST_GAP:
         /* Informational and possibly out of order: no flow update. */
         fp->gaps++;
-        fp->lost += seq > last + 1 ? (uint64_t)(seq - last - 1) : 0;
+        fp->lost += tsd_fast_lost(m);
+        return;
+    case TSD_FAST_UNKNOWN: {
+        char what[160];
+        snprintf(what, sizeof what, "a reply tsd does not know: %.*s", len > 100 ? 100 : len, data);
+        note_error(fp, what);
         return;
     }
-    /* ADR-50 names it ack_msgs; 2.14/2.15 send {"type":"ack","seq":S,"msgs":N}. */
-    double n = num(m, "msgs");
-    if (n <= 0)
-        n = num(m, "ack_msgs");
-    if (seq < 0 || n <= 0) {
-        note_error(fp, NULL);
-        return;
+    case TSD_FAST_FLOW:
+        break;
     }
     fp->flow_acks++;
     /* A lost ack is covered by the next one. */
-    if ((uint64_t)seq > fp->acked) {
-        fp->acked = (uint64_t)seq;
+    if (m->seq > fp->acked) {
+        fp->acked = m->seq;
         if (fp->lat)
             nx_hist_record(fp->lat, nx_now_ns() - fp->sent_ns[fp->acked & fp->mask]);
     }
-    fp->flow = (uint64_t)n;
+    fp->flow = m->msgs;
     if (fp->flow_min == 0 || fp->flow < fp->flow_min)
         fp->flow_min = fp->flow;
     if (fp->flow > fp->flow_max)
@@ -121,14 +112,10 @@ static int take(fast_pub *fp, int64_t wait_ms, nx_err *err)
     if (s != NATS_OK)
         return nx_nats_fail(err, s, 0, "waiting for a fast-batch ack (acked up to %llu)",
                             (unsigned long long)fp->acked);
-    cJSON *j = cJSON_ParseWithLength(natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m));
+    tsd_fast_msg fm;
+    tsd_fast_parse(natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m), &fm);
+    on_message(fp, &fm, natsMsg_GetData(m), natsMsg_GetDataLength(m));
     natsMsg_Destroy(m);
-    if (j == NULL) {
-        fp->errors++;
-        return nx_fail(err, "a fast-batch ack that is not JSON");
-    }
-    on_message(fp, j);
-    cJSON_Delete(j);
     return 0;
 }
 
