@@ -17,6 +17,7 @@
 #include "nx_watchdog.h"
 #include "tsd_crash.h"
 #include "tsd_ctx.h"
+#include "tsd_current.h"
 #include "tsd_failover.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
@@ -50,6 +51,10 @@ static int measure_pass(tsd_ctx *ctx, double *build_ns, nx_err *err)
     }
     for (long r = 0; r < o->base.repeat; r++)
         if (tsd_reads_run(ctx, &last, err) != 0)
+            return -1;
+    /* After the reads: they read the stream the last insert case left. */
+    for (long r = 0; r < o->base.repeat; r++)
+        if (tsd_current_run(ctx, r, err) != 0)
             return -1;
     if (tsd_ranges_run(ctx, err) != 0)
         return -1;

@@ -18,6 +18,10 @@ enum {
     OPT_INJECT_FAULT,
     OPT_FAILOVER_COUNT,
     OPT_POWER_CUTS,
+    OPT_BATCH_SIZE,
+    OPT_BATCH_INFLIGHT,
+    OPT_FAST_FLOW,
+    OPT_FAST_OUTSTANDING,
 };
 
 static const nx_cli_option own_options[] = {
@@ -56,6 +60,17 @@ static const nx_cli_option own_options[] = {
      "power loss: N cuts per setting (JetStream default sync, sync_interval 1s and always; "
      "SQLite WAL NORMAL and FULL) on a FUSE mount that drops unsynced bytes; 0 skips it "
      "(default 0; scripts/run-all.sh gives 50, --quick 3)"},
+    {"batch-size", "N[,N...]", OPT_BATCH_SIZE,
+     "atomic batch publish (nats-server 2.12+): points per batch to sweep, 1 to 1000 (the "
+     "server's limit) (default 10,100,1000)"},
+    {"batch-inflight", "N[,N...]", OPT_BATCH_INFLIGHT,
+     "atomic batches committed and not yet acked, 1 to 50 (the server's per-stream limit) "
+     "(default 1,4)"},
+    {"fast-flow", "N[,N...]", OPT_FAST_FLOW,
+     "fast-ingest batch (nats-server 2.14+): initial flow (a flow ack every N points at most; "
+     "the server may lower it) to sweep, 1 to 65535 (default 100,1000)"},
+    {"fast-outstanding", "N", OPT_FAST_OUTSTANDING,
+     "fast-ingest flow acks outstanding before the publisher waits, 1 to 16 (default 2)"},
 };
 
 static const char *const fault_names[] = {
@@ -123,6 +138,16 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
     case OPT_FAILOVER_COUNT:
         o->failover_count_set = true;
         return nx_parse_long("failover-count", arg, 0, 10000000L, &o->failover_count, err);
+    case OPT_BATCH_SIZE:
+        return nx_parse_long_list("batch-size", arg, 1, 1000, o->batch_sizes, &o->nbatch_sizes,
+                                  err);
+    case OPT_BATCH_INFLIGHT:
+        return nx_parse_long_list("batch-inflight", arg, 1, 50, o->batch_inflight,
+                                  &o->nbatch_inflight, err);
+    case OPT_FAST_FLOW:
+        return nx_parse_long_list("fast-flow", arg, 1, 65535, o->fast_flows, &o->nfast_flows, err);
+    case OPT_FAST_OUTSTANDING:
+        return nx_parse_long("fast-outstanding", arg, 1, 16, &o->fast_outstanding, err);
     }
     return nx_fail(err, "internal error: unhandled option %d", id);
 }
@@ -143,6 +168,14 @@ static void set_defaults(tsd_opts *o)
     o->sqlite_batch = 1000;
     o->crash_rounds = 20;
     o->failover_count = 30000;
+    static const long sizes[] = {10, 100, 1000}, inflight[] = {1, 4}, flows[] = {100, 1000};
+    memcpy(o->batch_sizes, sizes, sizeof sizes);
+    o->nbatch_sizes = sizeof sizes / sizeof *sizes;
+    memcpy(o->batch_inflight, inflight, sizeof inflight);
+    o->nbatch_inflight = sizeof inflight / sizeof *inflight;
+    memcpy(o->fast_flows, flows, sizeof flows);
+    o->nfast_flows = sizeof flows / sizeof *flows;
+    o->fast_outstanding = 2;
 }
 
 /* --quick lowers only what the user left alone. */
