@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bds_opts_link.h"
 #include "nx_cli.h"
 #include "nx_err.h"
 
@@ -33,6 +34,7 @@ typedef struct bds_opts {
     const char *hub_url, *leaf_url;       /* an existing hub and leaf instead of spawning */
     const char *hub_domain, *leaf_domain; /* their JetStream domains; NULL: as reported */
     bds_fault fault;
+    bds_link_opts link; /* compression, link delay, dropouts */
     bool idle_set, outage_set, streams_set, paced_set, link_rate_set;
     bool crash_rounds_set;
 } bds_opts;
