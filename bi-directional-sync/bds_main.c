@@ -52,6 +52,7 @@ static int spawned_only(bds_ctx *c, nx_err *err)
 {
     if (!c->t.existing)
         return bds_section_paced(c, err) != 0 || bds_section_leaf_crash(c, err) != 0 ||
+                       bds_section_delay(c, err) != 0 || bds_section_dropout(c, err) != 0 ||
                        bds_section_compress(c, err) != 0
                    ? -1
                    : 0;

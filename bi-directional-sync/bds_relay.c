@@ -38,7 +38,8 @@ typedef struct pair {
 struct bds_relay {
     int listen_fd;
     int wake[2];
-    int port, upstream_port;
+    int port;
+    _Atomic int upstream_port; /* 0 until set: connections are refused */
     pthread_t thread;
     bool thread_started;
     _Atomic uint64_t bytes[2], reads[2], accepted;
@@ -107,7 +108,8 @@ static void accept_one(bds_relay *r)
             p = &r->pairs[i];
     /* During a dropout the leaf's attempts fail at once, as on a link whose
      * far end is gone. */
-    int up = p && !atomic_load(&r->down) ? connect_upstream(r->upstream_port) : -1;
+    int upstream = atomic_load(&r->upstream_port);
+    int up = p && upstream > 0 && !atomic_load(&r->down) ? connect_upstream(upstream) : -1;
     if (up >= 0 && (bds_delayq_init(&p->q[0], RELAY_DELAY_BYTES, RELAY_DELAY_RECORDS) != 0 ||
                     bds_delayq_init(&p->q[1], RELAY_DELAY_BYTES, RELAY_DELAY_RECORDS) != 0)) {
         bds_delayq_free(&p->q[0]);
@@ -383,6 +385,11 @@ void bds_relay_set_rate(bds_relay *r, long bits_per_s)
     atomic_store(&r->rate_bits, bits_per_s > 0 ? bits_per_s : 0);
     /* Wake the thread so the new rate applies before the next byte moves. */
     wake(r, 'r');
+}
+
+void bds_relay_set_upstream(bds_relay *r, int upstream_port)
+{
+    atomic_store(&r->upstream_port, upstream_port);
 }
 
 void bds_relay_set_delay(bds_relay *r, long one_way_ms)

@@ -30,8 +30,12 @@ typedef struct bds_relay_counts {
 typedef struct bds_relay bds_relay;
 
 /* Listens on a random loopback port and forwards every accepted connection
- * to 127.0.0.1:upstream_port. */
+ * to 127.0.0.1:upstream_port (0: refused until bds_relay_set_upstream). */
 int bds_relay_start(bds_relay **out, int upstream_port, nx_err *err);
+
+/* Where accepted connections go from now on: lets the relay listen before
+ * the hub starts, so the hub can advertise the relay's port. */
+void bds_relay_set_upstream(bds_relay *r, int upstream_port);
 
 int bds_relay_port(const bds_relay *r);
 
