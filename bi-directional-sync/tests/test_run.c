@@ -170,7 +170,7 @@ static void quick_run_verifies_every_step(void **state)
                            "Sync with 6 sourced",
                            "Leaf SIGKILLed in the middle of a sync, round 1 of 1",
                            "Link round trip +100 ms",
-                           "Link cut for 1 s every 3 s, 1 times",
+                           "Link cut for 1 s every 3 s, 1 times, a point each way every 25 ms",
                            "Measurements (this run)",
                            "all checks passed",
                            "leaf NODES-HUB holds                                     12  [12 13 14 "
@@ -241,11 +241,11 @@ static void quick_run_verifies_every_step(void **state)
     /* seed 3, state 2, outage 3, and per stream count: setup 1, idle 2, sync 2,
      * link bytes 4, budget 4, one-by-one sync 2; then the leaf crash, 1 per
      * way; the delay: setup 1, sync 2, link bytes 4, one by one 2; the
-     * dropout: reconnect 1, resume 2, all 2; compression (2.10+) per mode
+     * dropout: reconnect 1, resume 2, catch-up 2, all 2; compression (2.10+) per mode
      * run 13 (setup, idle 2, sync 2, link bytes 4, budget 4) for s2_best,
      * s2_auto and s2_auto behind the delay, and s2_best's 6 streams 5
      * (setup, idle 2, budget 2) */
-    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2 + 9 + 5 + (compression ? 3 * 13 + 5 : 0));
+    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2 + 9 + 7 + (compression ? 3 * 13 + 5 : 0));
     free(csv);
     done(&o);
 }
