@@ -41,4 +41,14 @@ int bds_section_scale(bds_ctx *c, nx_err *err);
 /* For each --link-rate: the link paced to it, sync each way and catch-up. */
 int bds_section_paced(bds_ctx *c, nx_err *err);
 
+/* For each --compression mode (2.10+): its own hub and leaf, idle link,
+ * bytes per point each way and budget; s2_auto also behind a delay. */
+int bds_section_compress(bds_ctx *c, nx_err *err);
+
+/* For each --link-rtt: the delayed link's setup, sync each way, latency. */
+int bds_section_delay(bds_ctx *c, nx_err *err);
+
+/* For each --link-dropout T/P: the link cut while points flow both ways. */
+int bds_section_dropout(bds_ctx *c, nx_err *err);
+
 #endif

@@ -20,6 +20,7 @@
 #include "bds_copy_check.h"
 #include "bds_ctx.h"
 #include "bds_points.h"
+#include "bds_recovery_why.h"
 #include "nx_server.h"
 #include "nx_stats.h"
 #include "nx_stream.h"
@@ -319,7 +320,11 @@ int bds_section_leaf_crash(bds_ctx *c, nx_err *err)
     for (long r = 0; r < rounds && rc == 0; r++)
         rc = one_round(c, (int)r, &rng, &res, err);
     nx_err row_err;
-    if (write_rows(c, &res, rc == 0 ? err : &row_err) != 0 && rc == 0)
+    bds_story_line(&c->st, "why", "%s", bds_recovery_why(c->t.version));
+    c->rep.note_suffix = bds_recovery_why(c->t.version);
+    int wrc = write_rows(c, &res, rc == 0 ? err : &row_err);
+    c->rep.note_suffix = NULL;
+    if (wrc != 0 && rc == 0)
         return -1;
     if (rc != 0)
         return -1;

@@ -52,7 +52,11 @@ static int deployment(bds_ctx *c, nx_err *err)
 static int spawned_only(bds_ctx *c, nx_err *err)
 {
     if (!c->t.existing)
-        return bds_section_paced(c, err) != 0 || bds_section_leaf_crash(c, err) != 0 ? -1 : 0;
+        return bds_section_paced(c, err) != 0 || bds_section_leaf_crash(c, err) != 0 ||
+                       bds_section_delay(c, err) != 0 || bds_section_dropout(c, err) != 0 ||
+                       bds_section_compress(c, err) != 0
+                   ? -1
+                   : 0;
     if (c->o->nlink_rates > 0)
         bds_story_heading(&c->st, "Paced link skipped: pacing needs the relay this program puts on "
                                   "the link of servers it spawned");

@@ -21,6 +21,10 @@ enum {
     OPT_LEAF_DOMAIN,
     OPT_FLEET,
     OPT_FLEET_SECONDS,
+    OPT_COMPRESSION,
+    OPT_LINK_RTT,
+    OPT_LINK_DROPOUT,
+    OPT_DROPOUT_CYCLES,
 };
 
 #define DEFAULT_COUNT 20000
@@ -70,6 +74,17 @@ static const nx_cli_option own[] = {
      "example 1,10,50; default: no fleet run)"},
     {"fleet-seconds", "S", OPT_FLEET_SECONDS,
      "the fleet's idle and loaded windows, 1..600 (default 5; --quick 2)"},
+    {"compression", "MODE[,MODE...]", OPT_COMPRESSION,
+     "leafnode compression modes measured on their own hub and leaf (nats-server 2.10+): off, "
+     "s2_fast, s2_better, s2_best, s2_auto, or none (default all five; --quick s2_best,s2_auto)"},
+    {"link-rtt", "MS[,MS...]", OPT_LINK_RTT,
+     "round trips the relay adds to the link, half each way, bytes kept in order; sync and "
+     "latency at each (default 0,100,600; --quick 100)"},
+    {"link-dropout", "T/P[,T/P...]", OPT_LINK_DROPOUT,
+     "the relay cuts the link for T s every P s while points flow both ways; 0 for none "
+     "(default 2/6,5/15; --quick 1/3)"},
+    {"dropout-cycles", "N", OPT_DROPOUT_CYCLES,
+     "dropouts per --link-dropout pattern, 1..100 (default 2; --quick 1)"},
 };
 
 static const char *const fault_names[] = {"none",        "seed-order", "sync-content",
@@ -135,6 +150,14 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
         else
             o->leaf_domain = arg;
         return 0;
+    case OPT_COMPRESSION:
+        return bds_link_opts_compression(&o->link, arg, err);
+    case OPT_LINK_RTT:
+        return bds_link_opts_rtt(&o->link, arg, err);
+    case OPT_LINK_DROPOUT:
+        return bds_link_opts_dropout(&o->link, arg, err);
+    case OPT_DROPOUT_CYCLES:
+        return bds_link_opts_cycles(&o->link, arg, err);
     case OPT_FAULT: {
         int f = 0;
         if (nx_parse_choice("inject-fault", arg, fault_names, BDS_FAULT_SEED_ORDER,
@@ -223,6 +246,7 @@ nx_cli_result bds_opts_parse(int argc, char **argv, bds_opts *o, nx_err *err)
     o->link_rates[1] = 100;
     o->nlink_rates = 2;
     o->fleet_seconds = DEFAULT_FLEET_SECONDS;
+    bds_link_opts_defaults(&o->link);
     nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
     if (r != NX_CLI_RUN)
         return r;
@@ -245,6 +269,7 @@ nx_cli_result bds_opts_parse(int argc, char **argv, bds_opts *o, nx_err *err)
             o->nlink_rates = 0;
         if (!o->fleet_seconds_set)
             o->fleet_seconds = QUICK_FLEET_SECONDS;
+        bds_link_opts_quick(&o->link);
     }
     return NX_CLI_RUN;
 }

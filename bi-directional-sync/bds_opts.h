@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bds_opts_link.h"
 #include "nx_cli.h"
 #include "nx_err.h"
 
@@ -37,6 +38,7 @@ typedef struct bds_opts {
     size_t nfleet;
     long fleet_seconds; /* idle and loaded windows of the fleet */
     bool fleet_seconds_set;
+    bds_link_opts link; /* compression, link delay, dropouts */
     bool idle_set, outage_set, streams_set, paced_set, link_rate_set;
     bool crash_rounds_set;
 } bds_opts;

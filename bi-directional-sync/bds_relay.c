@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bds_delayq.h"
 #include "bds_pace.h"
 #include "nx_stats.h"
 
@@ -20,23 +21,33 @@
  * the old one close; a few pairs at once cover that. */
 #define RELAY_PAIRS_MAX 8
 #define RELAY_BUF 16384
+/* What a delayed direction may hold in flight: 1 MiB covers 100 kbit/s for
+ * far longer than any delay here, and bounds an unpaced burst like a TCP
+ * window would. */
+#define RELAY_DELAY_BYTES (1u << 20)
+#define RELAY_DELAY_RECORDS 8192
 
 typedef struct pair {
     bool open;
     int fd[2]; /* [0] accepted side (leaf), [1] upstream (hub) */
     uint8_t buf[2][RELAY_BUF];
     size_t len[2], off[2]; /* pending bytes per direction */
+    bds_delayq q[2];       /* bytes held for the link delay, per direction */
 } pair;
 
 struct bds_relay {
     int listen_fd;
     int wake[2];
-    int port, upstream_port;
+    int port;
+    _Atomic int upstream_port; /* 0 until set: connections are refused */
     pthread_t thread;
     bool thread_started;
     _Atomic uint64_t bytes[2], reads[2], accepted;
     _Atomic int active;
     _Atomic long rate_bits;
+    _Atomic long delay_ms; /* one-way, each direction */
+    _Atomic bool down;     /* a dropout: no connection passes */
+    _Atomic uint64_t cuts; /* connection pairs closed by a dropout */
     pair pairs[RELAY_PAIRS_MAX];
     bds_pace pace[2];
     long paced_rate;
@@ -78,6 +89,10 @@ static void close_pair(bds_relay *r, pair *p)
 {
     close(p->fd[0]);
     close(p->fd[1]);
+    /* Whatever the delay still held is lost with the connection, as it is
+     * on a real link that drops. */
+    bds_delayq_free(&p->q[0]);
+    bds_delayq_free(&p->q[1]);
     p->open = false;
     atomic_fetch_sub(&r->active, 1);
 }
@@ -91,7 +106,16 @@ static void accept_one(bds_relay *r)
     for (int i = 0; i < RELAY_PAIRS_MAX && p == NULL; i++)
         if (!r->pairs[i].open)
             p = &r->pairs[i];
-    int up = p ? connect_upstream(r->upstream_port) : -1;
+    /* During a dropout the leaf's attempts fail at once, as on a link whose
+     * far end is gone. */
+    int upstream = atomic_load(&r->upstream_port);
+    int up = p && upstream > 0 && !atomic_load(&r->down) ? connect_upstream(upstream) : -1;
+    if (up >= 0 && (bds_delayq_init(&p->q[0], RELAY_DELAY_BYTES, RELAY_DELAY_RECORDS) != 0 ||
+                    bds_delayq_init(&p->q[1], RELAY_DELAY_BYTES, RELAY_DELAY_RECORDS) != 0)) {
+        bds_delayq_free(&p->q[0]);
+        close(up);
+        up = -1;
+    }
     if (up < 0) {
         /* The leaf sees a refused link and retries, as it would with a hub
          * that is down. */
@@ -124,7 +148,12 @@ static bool source_open(ssize_t n)
  * false when the source closed or failed. */
 static bool pump_in(bds_relay *r, pair *p, int dir, int64_t now)
 {
-    size_t allowed = bds_pace_allowed(&r->pace[dir], now, RELAY_BUF);
+    long delay_ms = atomic_load(&r->delay_ms);
+    /* Delayed, or still draining what a delay held: through the queue, so
+     * bytes keep their order. */
+    bool queued = delay_ms > 0 || !bds_delayq_empty(&p->q[dir]);
+    size_t cap = queued ? bds_delayq_space(&p->q[dir]) : RELAY_BUF;
+    size_t allowed = bds_pace_allowed(&r->pace[dir], now, cap < RELAY_BUF ? cap : RELAY_BUF);
     if (allowed == 0) {
         /* Out of tokens, but poll may be reporting a hang-up or a reset: look
          * without taking anything, so a dead side is closed now rather than
@@ -132,13 +161,18 @@ static bool pump_in(bds_relay *r, pair *p, int dir, int64_t now)
         uint8_t b;
         return source_open(recv(src_fd(p, dir), &b, 1, MSG_PEEK | MSG_DONTWAIT));
     }
-    ssize_t n = recv(src_fd(p, dir), p->buf[dir], allowed, 0);
+    uint8_t scratch[RELAY_BUF];
+    ssize_t n = recv(src_fd(p, dir), queued ? scratch : p->buf[dir], allowed, 0);
     if (n <= 0)
         return source_open(n);
     bds_pace_consume(&r->pace[dir], (size_t)n);
+    atomic_fetch_add(&r->reads[dir], 1);
+    if (queued) {
+        bds_delayq_push(&p->q[dir], scratch, (size_t)n, now + delay_ms * 1000000);
+        return true;
+    }
     p->len[dir] = (size_t)n;
     p->off[dir] = 0;
-    atomic_fetch_add(&r->reads[dir], 1);
     return true;
 }
 
@@ -153,6 +187,27 @@ static bool pump_out(bds_relay *r, pair *p, int dir)
     if (p->off[dir] == p->len[dir])
         p->len[dir] = p->off[dir] = 0;
     return true;
+}
+
+/* Moves bytes whose delay is over into the direction's empty send buffer. */
+static void stage_due(pair *p, int dir, int64_t now)
+{
+    if (p->len[dir] == 0 && !bds_delayq_empty(&p->q[dir])) {
+        p->len[dir] = bds_delayq_pop(&p->q[dir], p->buf[dir], RELAY_BUF, now);
+        p->off[dir] = 0;
+    }
+}
+
+/* A dropout closes every pair; accept_one refuses new ones meanwhile. */
+static void apply_down(bds_relay *r)
+{
+    if (!atomic_load(&r->down))
+        return;
+    for (int i = 0; i < RELAY_PAIRS_MAX; i++)
+        if (r->pairs[i].open) {
+            close_pair(r, &r->pairs[i]);
+            atomic_fetch_add(&r->cuts, 1);
+        }
 }
 
 static void apply_rate(bds_relay *r, int64_t now)
@@ -189,6 +244,7 @@ static void *relay_main(void *arg)
     for (;;) {
         int64_t now = nx_now_ns();
         apply_rate(r, now);
+        apply_down(r);
         int n = 0;
         pfd[n++] = (struct pollfd){.fd = r->wake[0], .events = POLLIN};
         pfd[n++] = (struct pollfd){.fd = r->listen_fd, .events = POLLIN};
@@ -201,10 +257,17 @@ static void *relay_main(void *arg)
                 pfd[n + side] = (struct pollfd){.fd = p->fd[side], .events = 0};
             for (int dir = 0; dir < 2; dir++) {
                 int src = dir == BDS_RELAY_UP ? 0 : 1;
-                if (p->len[dir] > 0) {
+                stage_due(p, dir, now);
+                if (p->len[dir] > 0)
                     pfd[n + (1 - src)].events |= POLLOUT;
+                int64_t due = bds_delayq_next_due(&p->q[dir]);
+                if (p->len[dir] == 0 && due > now && (wait_ns < 0 || due - now < wait_ns))
+                    wait_ns = due - now;
+                /* Undelayed, a direction reads only into its empty buffer;
+                 * delayed, it reads on while the queue has room. */
+                bool queued = atomic_load(&r->delay_ms) > 0 || !bds_delayq_empty(&p->q[dir]);
+                if (queued ? bds_delayq_space(&p->q[dir]) == 0 : p->len[dir] > 0)
                     continue;
-                }
                 int64_t w = bds_pace_wait_ns(&r->pace[dir], now, 1);
                 if (w == 0)
                     pfd[n + src].events |= POLLIN;
@@ -228,10 +291,18 @@ static void *relay_main(void *arg)
             for (int dir = 0; dir < 2 && ok; dir++) {
                 int src = dir == BDS_RELAY_UP ? 0 : 1;
                 short in = pfd[k + src].revents, out = pfd[k + 1 - src].revents;
-                if (p->len[dir] > 0 && (out & (POLLOUT | POLLERR | POLLHUP)))
+                bool was_pending = p->len[dir] > 0;
+                if (was_pending && (out & (POLLOUT | POLLERR | POLLHUP)))
                     ok = pump_out(r, p, dir);
-                else if (p->len[dir] == 0 && (in & (POLLIN | POLLERR | POLLHUP)))
-                    ok = pump_in(r, p, dir, now) && (p->len[dir] == 0 || pump_out(r, p, dir));
+                /* A hang-up or reset is looked at even when not reading. */
+                bool readable = (pfd[k + src].events & POLLIN) && (in & POLLIN);
+                if (ok && (readable || (in & (POLLERR | POLLHUP))))
+                    ok = pump_in(r, p, dir, now);
+                if (ok && !was_pending) {
+                    stage_due(p, dir, now);
+                    if (p->len[dir] > 0)
+                        ok = pump_out(r, p, dir);
+                }
             }
             if (!ok)
                 close_pair(r, p);
@@ -314,6 +385,28 @@ void bds_relay_set_rate(bds_relay *r, long bits_per_s)
     atomic_store(&r->rate_bits, bits_per_s > 0 ? bits_per_s : 0);
     /* Wake the thread so the new rate applies before the next byte moves. */
     wake(r, 'r');
+}
+
+void bds_relay_set_upstream(bds_relay *r, int upstream_port)
+{
+    atomic_store(&r->upstream_port, upstream_port);
+}
+
+void bds_relay_set_delay(bds_relay *r, long one_way_ms)
+{
+    atomic_store(&r->delay_ms, one_way_ms > 0 ? one_way_ms : 0);
+    wake(r, 'r');
+}
+
+void bds_relay_set_down(bds_relay *r, bool down)
+{
+    atomic_store(&r->down, down);
+    wake(r, 'r');
+}
+
+uint64_t bds_relay_cuts(bds_relay *r)
+{
+    return atomic_load(&r->cuts);
 }
 
 void bds_relay_stop(bds_relay *r)

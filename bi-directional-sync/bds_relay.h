@@ -10,6 +10,7 @@
 #ifndef BDS_RELAY_H
 #define BDS_RELAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nx_err.h"
@@ -29,8 +30,12 @@ typedef struct bds_relay_counts {
 typedef struct bds_relay bds_relay;
 
 /* Listens on a random loopback port and forwards every accepted connection
- * to 127.0.0.1:upstream_port. */
+ * to 127.0.0.1:upstream_port (0: refused until bds_relay_set_upstream). */
 int bds_relay_start(bds_relay **out, int upstream_port, nx_err *err);
+
+/* Where accepted connections go from now on: lets the relay listen before
+ * the hub starts, so the hub can advertise the relay's port. */
+void bds_relay_set_upstream(bds_relay *r, int upstream_port);
 
 int bds_relay_port(const bds_relay *r);
 
@@ -42,6 +47,18 @@ bds_relay_counts bds_relay_counts_diff(const bds_relay_counts *after,
 
 /* Paces both directions to bits_per_s each (0: unlimited). */
 void bds_relay_set_rate(bds_relay *r, long bits_per_s);
+
+/* Holds every byte one_way_ms in each direction before forwarding it, in
+ * order, on top of the pacing (0: none). A delayed direction keeps reading
+ * while up to 1 MiB is in flight. */
+void bds_relay_set_delay(bds_relay *r, long one_way_ms);
+
+/* A dropout: true closes every connection pair at once (bytes in flight are
+ * lost) and refuses the leaf's reconnects until false. */
+void bds_relay_set_down(bds_relay *r, bool down);
+
+/* Connection pairs closed by dropouts so far. */
+uint64_t bds_relay_cuts(bds_relay *r);
 
 /* Closes every connection and the listener and joins the thread. NULL is
  * allowed. */

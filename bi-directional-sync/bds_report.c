@@ -33,6 +33,12 @@ int bds_report_row(bds_report *r, nx_row *row, const char *detail, nx_err *err)
         row->storage = "file";
     if (row->replicas == 0)
         row->replicas = 1;
+    char note[1400];
+    if (r->note_suffix) {
+        snprintf(note, sizeof note, "%s%s%s", row->note ? row->note : "", row->note ? "; " : "",
+                 r->note_suffix);
+        row->note = note;
+    }
     if (nx_results_append(r->results, row, err) != 0)
         return -1;
     if (r->n == r->cap) {

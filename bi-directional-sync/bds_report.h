@@ -14,6 +14,9 @@ typedef struct bds_report {
     bool quiet;
     char (*lines)[320];
     int n, cap;
+    /* Appended to the note of every row while set (the compression section:
+     * which mode each end negotiated); NULL for none. */
+    const char *note_suffix;
 } bds_report;
 
 /* dir NULL: --no-csv. */

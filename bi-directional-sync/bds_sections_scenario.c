@@ -4,6 +4,7 @@
 
 #include "bds_ctx.h"
 #include "bds_outage.h"
+#include "bds_recovery_why.h"
 #include "bds_seed.h"
 #include "bds_state_scenario.h"
 #include "nx_stats.h"
@@ -175,7 +176,12 @@ int bds_run_outage(bds_ctx *c, const bds_path *p, uint64_t m, const char *suffix
     bds_story_line(&c->st, "restart the leaf; hub lists it again after", "%.2f s", r.reconnect_s);
     bds_story_line(&c->st, "first missed point on the leaf after", "%.2f s", r.first_s);
     bds_story_line(&c->st, "all points on the leaf after", "%.2f s (checked in order)", r.all_s);
-    return outage_rows(c, &r, suffix, err);
+    /* The wait before the first point is the server's; say which rule. */
+    bds_story_line(&c->st, "why", "%s", bds_recovery_why(c->t.version));
+    c->rep.note_suffix = bds_recovery_why(c->t.version);
+    int rc = outage_rows(c, &r, suffix, err);
+    c->rep.note_suffix = NULL;
+    return rc;
 }
 
 int bds_section_outage(bds_ctx *c, nx_err *err)

@@ -24,11 +24,22 @@ static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err
     hub.name = "hub";
     hub.domain = "hub";
     hub.leaf_listen = true;
+    hub.leaf_compression = cfg->leaf_compression;
+    /* The relay first, and the hub advertising it: a leaf that reconnects
+     * after a cut dials the URLs the hub advertised, and must cross the
+     * relay again rather than reach the hub's own port. */
+    if (bds_relay_start(&t->link, 0, err) != 0)
+        return -1;
+    char advertise[32];
+    snprintf(advertise, sizeof advertise, "127.0.0.1:%d", bds_relay_port(t->link));
+    hub.leaf_advertise = advertise;
     if (nx_server_start(&t->hub, &hub, err) != 0)
         return nx_fail_wrap(err, "starting the hub: ");
-    if (bds_relay_start(&t->link, nx_server_leaf_port(t->hub), err) != 0)
-        return -1;
+    bds_relay_set_upstream(t->link, nx_server_leaf_port(t->hub));
     bds_relay_set_rate(t->link, cfg->link_rate_bits);
+    /* Before the leaf dials, so its first RTT (what s2_auto goes by) already
+     * has the delay in it. */
+    bds_relay_set_delay(t->link, cfg->link_delay_ms);
     char remote[64];
     snprintf(remote, sizeof remote, "nats-leaf://127.0.0.1:%d", bds_relay_port(t->link));
     nx_server_config leaf;
@@ -38,6 +49,7 @@ static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err
     leaf.name = "leaf";
     leaf.domain = "leaf";
     leaf.leaf_remote = remote;
+    leaf.leaf_compression = cfg->leaf_compression;
     if (nx_server_start(&t->leaf, &leaf, err) != 0)
         return nx_fail_wrap(err, "starting the leaf: ");
     snprintf(t->version, sizeof t->version, "%s", nx_server_version(t->hub));

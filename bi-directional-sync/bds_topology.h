@@ -35,6 +35,10 @@ typedef struct bds_topology_config {
     const char *nats_server; /* --nats-server, NULL for the default lookup */
     bool keep;
     long link_rate_bits; /* 0: unlimited */
+    /* leafnodes compression on the hub and the leaf's remote (2.10+); NULL:
+     * none written, the server's default (s2_auto on 2.10+) */
+    const char *leaf_compression;
+    long link_delay_ms; /* one-way, set on the relay before the leaf connects */
 } bds_topology_config;
 
 /* Starts hub, relay and leaf, waits until the hub reports the leaf, and

@@ -89,6 +89,8 @@ int nx_leafz_parse(const char *json, nx_leafz *out, nx_err *err)
         c->out_msgs = num(leaf, "out_msgs");
         c->in_bytes = num(leaf, "in_bytes");
         c->out_bytes = num(leaf, "out_bytes");
+        str(leaf, "compression", c->compression, sizeof c->compression);
+        str(leaf, "rtt", c->rtt, sizeof c->rtt);
     }
     cJSON_Delete(root);
     return 0;

@@ -29,6 +29,10 @@ typedef struct nx_leaf_conn {
     char ip[64];
     int port;
     int64_t in_msgs, out_msgs, in_bytes, out_bytes;
+    /* 2.10+: the negotiated leafnode compression ("s2_best", "off", and for
+     * s2_auto the level in force, "s2_uncompressed" below 10 ms); "" on 2.9 */
+    char compression[24];
+    char rtt[24]; /* the server's last measured RTT as it prints it ("283µs") */
 } nx_leaf_conn;
 
 typedef struct nx_leafz {

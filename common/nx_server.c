@@ -33,6 +33,7 @@ struct nx_server {
     char domain[128];
     bool jetstream;
     bool leaf_listen;
+    char leaf_advertise[64];
     char leaf_remote[256];
     char cluster_name[128];
     char routes[NX_ROUTES_MAX][128];
@@ -194,6 +195,8 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
             fprintf(f, "  listen: \"127.0.0.1:%s\"\n", port);
             if (s->leaf_compression[0])
                 fprintf(f, "  compression: %s\n", s->leaf_compression);
+            if (s->leaf_advertise[0])
+                fprintf(f, "  advertise: \"%s\"\n", s->leaf_advertise);
         }
         if (s->leaf_remote[0] && s->leaf_compression[0])
             fprintf(f, "  remotes: [ { url: \"%s\", compression: %s } ]\n", s->leaf_remote,
@@ -474,6 +477,10 @@ static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
     s->cluster_port = c->cluster_port;
     s->jetstream = c->jetstream;
     s->leaf_listen = c->leaf_listen;
+    if (c->leaf_advertise && check_quotable("leafnode advertise", c->leaf_advertise, err) != 0)
+        return -1;
+    snprintf(s->leaf_advertise, sizeof s->leaf_advertise, "%s",
+             c->leaf_advertise ? c->leaf_advertise : "");
     s->keep = c->keep;
     s->js_max_mem = c->js_max_mem;
     s->js_max_store = c->js_max_store;

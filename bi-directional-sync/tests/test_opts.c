@@ -152,12 +152,61 @@ static void fleet_options(void **state)
     assert_non_null(strstr(err.msg, "--fleet spawns its own hub"));
 }
 
+/* --compression, --link-rtt, --link-dropout, --dropout-cycles: defaults,
+ * --quick, explicit values and each refusal. */
+static void link_options(void **state)
+{
+    (void)state;
+    bds_opts o;
+    nx_err err;
+    char *argv[] = {"bi-directional-sync", NULL};
+    assert_int_equal(parse(&o, &err, 1, argv), NX_CLI_RUN);
+    assert_int_equal(o.link.nmodes, 5);
+    assert_string_equal(o.link.modes[4], "s2_auto");
+    assert_int_equal(o.link.nrtt, 3);
+    assert_int_equal(o.link.rtt_ms[2], 600);
+    assert_int_equal(o.link.ndrop, 2);
+    assert_int_equal(o.link.drop_down_s[1], 5);
+    assert_int_equal(o.link.drop_period_s[1], 15);
+    assert_int_equal(o.link.drop_cycles, 2);
+    assert_int_equal(PARSE(&o, &err, "--quick"), NX_CLI_RUN);
+    assert_int_equal(o.link.nmodes, 2);
+    assert_string_equal(o.link.modes[0], "s2_best");
+    assert_int_equal(o.link.nrtt, 1);
+    assert_int_equal(o.link.rtt_ms[0], 100);
+    assert_int_equal(o.link.ndrop, 1);
+    assert_int_equal(o.link.drop_cycles, 1);
+    assert_int_equal(PARSE(&o, &err, "--quick", "--compression", "off,s2_fast", "--link-rtt",
+                           "0,50", "--link-dropout", "3/10,1/2", "--dropout-cycles", "4"),
+                     NX_CLI_RUN);
+    assert_int_equal(o.link.nmodes, 2);
+    assert_string_equal(o.link.modes[1], "s2_fast");
+    assert_int_equal(o.link.nrtt, 2);
+    assert_int_equal(o.link.ndrop, 2);
+    assert_int_equal(o.link.drop_down_s[0], 3);
+    assert_int_equal(o.link.drop_period_s[1], 2);
+    assert_int_equal(o.link.drop_cycles, 4);
+    assert_int_equal(PARSE(&o, &err, "--compression", "none", "--link-dropout", "0"), NX_CLI_RUN);
+    assert_int_equal(o.link.nmodes, 0);
+    assert_int_equal(o.link.ndrop, 0);
+    const char *bad[][2] = {
+        {"--compression", "s2_max"}, {"--compression", "off,off"}, {"--compression", "off,"},
+        {"--link-rtt", "-1"},        {"--link-rtt", "20000"},      {"--link-dropout", "3/3"},
+        {"--link-dropout", "3"},     {"--link-dropout", "0/5"},    {"--link-dropout", "1/700"},
+        {"--link-dropout", "1/x"},   {"--dropout-cycles", "0"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err.msg[0] = '\0';
+        assert_int_equal(PARSE(&o, &err, (char *)bad[i][0], (char *)bad[i][1]), NX_CLI_USAGE);
+        assert_non_null(strstr(err.msg, bad[i][0] + 2));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults),      cmocka_unit_test(quick_lowers_only_unset_defaults),
         cmocka_unit_test(own_options),   cmocka_unit_test(refusals),
-        cmocka_unit_test(fleet_options),
+        cmocka_unit_test(fleet_options), cmocka_unit_test(link_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -145,6 +145,71 @@ static void counts_each_way_and_survives_reconnects(void **state)
     close(lfd);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void delayed_bytes_arrive_late_and_intact(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    bds_relay *r = NULL;
+    nx_err err;
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    bds_relay_set_delay(r, 100);
+    bds_relay_set_rate(r, 8000000); /* paced and delayed at once */
+    int client = connect_loopback(bds_relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    uint8_t b = 7, got = 0;
+    double t0 = now_s();
+    send_all(client, &b, 1);
+    recv_all(upstream, &got, 1);
+    /* one way took the delay, and not many times it */
+    double took = now_s() - t0;
+    assert_true(took >= 0.099 && took < 1.0);
+    assert_int_equal(got, 7);
+    /* many reads in flight at once keep their order both ways */
+    exchange(client, upstream, 90000, 60000);
+    close(client);
+    close(upstream);
+    bds_relay_stop(r);
+    close(lfd);
+}
+
+static void a_dropout_cuts_and_refuses_until_lifted(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    bds_relay *r = NULL;
+    nx_err err;
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    int client = connect_loopback(bds_relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    exchange(client, upstream, 100, 100);
+    bds_relay_set_down(r, true);
+    uint8_t b;
+    assert_int_equal(recv(client, &b, 1, 0), 0); /* both sides cut */
+    assert_int_equal(recv(upstream, &b, 1, 0), 0);
+    close(client);
+    close(upstream);
+    /* while down the relay accepts and closes at once, never dialing up */
+    client = connect_loopback(bds_relay_port(r));
+    assert_true(recv(client, &b, 1, 0) <= 0);
+    close(client);
+    assert_int_equal(bds_relay_cuts(r), 1);
+    bds_relay_set_down(r, false);
+    client = connect_loopback(bds_relay_port(r));
+    upstream = accept(lfd, NULL, NULL);
+    exchange(client, upstream, 1000, 1000);
+    close(client);
+    close(upstream);
+    bds_relay_stop(r);
+    close(lfd);
+}
+
 static void paced_bytes_arrive_intact(void **state)
 {
     (void)state;
@@ -231,6 +296,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counts_each_way_and_survives_reconnects),
         cmocka_unit_test(paced_bytes_arrive_intact),
+        cmocka_unit_test(delayed_bytes_arrive_late_and_intact),
+        cmocka_unit_test(a_dropout_cuts_and_refuses_until_lifted),
         cmocka_unit_test(a_reset_while_out_of_tokens_closes_the_pair),
         cmocka_unit_test(a_refused_upstream_drops_the_connection),
     };

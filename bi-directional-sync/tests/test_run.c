@@ -125,6 +125,8 @@ static void quick_run_verifies_every_step(void **state)
                            "Sync with 2 sourced",
                            "Sync with 6 sourced",
                            "Leaf SIGKILLed in the middle of a sync, round 1 of 1",
+                           "Link round trip +100 ms",
+                           "Link cut for 1 s every 3 s, 1 times, a point each way every 25 ms",
                            "Measurements (this run)",
                            "all checks passed",
                            "leaf NODES-HUB holds                                     12  [12 13 14 "
@@ -134,6 +136,12 @@ static void quick_run_verifies_every_step(void **state)
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
         if (strstr(o.out, steps[i]) == NULL)
             fail_msg("stdout lacks '%s':\n%s", steps[i], o.out);
+    /* 2.9 prints one line for the compression section and writes no row;
+     * 2.10+ measures s2_best and s2_auto (also behind the delay). */
+    bool compression = strstr(o.out, "leafnode compression needs nats-server >= 2.10") == NULL;
+    if (compression &&
+        strstr(o.out, "Leafnode compression s2_auto, link round trip 100 ms") == NULL)
+        fail_msg("stdout has neither the compression section nor its one line:\n%s", o.out);
 
     char path[192];
     snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
@@ -141,7 +149,7 @@ static void quick_run_verifies_every_step(void **state)
     const char *ops[] = {"seed_scenario",    "state_merge",        "catchup_after_outage",
                          "sync_setup",       "link_idle",          "sync_hub_to_leaf",
                          "sync_leaf_to_hub", "link_bytes_per_msg", "link_budget",
-                         "crash_recovery"};
+                         "crash_recovery",   "link_dropout"};
     int seen[sizeof ops / sizeof *ops] = {0};
     int rows = 0;
     static csv_row row;
@@ -162,9 +170,22 @@ static void quick_run_verifies_every_step(void **state)
         if (strcmp(fields[CSV_OP], "link_bytes_per_msg") == 0 ||
             strcmp(fields[CSV_OP], "link_idle") == 0)
             assert_non_null(strstr(fields[CSV_NOTE], "relay"));
+        /* the delayed link's one-by-one run is shorter */
         if (strcmp(fields[CSV_OP], "sync_hub_to_leaf") == 0)
-            assert_string_equal(fields[CSV_COUNT],
-                                strstr(fields[CSV_CASE], "one_by_one") ? "500" : "2000");
+            assert_string_equal(fields[CSV_COUNT], !strstr(fields[CSV_CASE], "one_by_one") ? "2000"
+                                                   : strstr(fields[CSV_CASE], "rtt=")      ? "200"
+                                                                                           : "500");
+        /* every dropout copy read back exact */
+        if (strcmp(fields[CSV_OP], "link_dropout") == 0 &&
+            strncmp(fields[CSV_CASE], "all ", 4) == 0)
+            assert_non_null(strstr(fields[CSV_NOTE], "0 missing, 0 twice, 0 out of order"));
+        if (strstr(fields[CSV_CASE], "compression=")) {
+            if (!compression)
+                fail_msg("a compression row on a server without it: %s", line);
+            assert_non_null(strstr(fields[CSV_NOTE], "negotiated: hub "));
+            if (strstr(fields[CSV_CASE], "compression=s2_best"))
+                assert_non_null(strstr(fields[CSV_NOTE], "hub s2_best, leaf s2_best"));
+        }
         /* --quick: one round of 1000 points each way, none missing or twice */
         if (strcmp(fields[CSV_OP], "crash_recovery") == 0) {
             assert_string_equal(fields[CSV_COUNT], "1000");
@@ -175,8 +196,13 @@ static void quick_run_verifies_every_step(void **state)
         if (seen[i] == 0)
             fail_msg("no %s row in %s", ops[i], path);
     /* seed 3, state 2, outage 3, and per stream count: setup 1, idle 2, sync 2,
-     * link bytes 4, budget 4, one-by-one sync 2; then the leaf crash, 1 per way */
-    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2);
+     * link bytes 4, budget 4, one-by-one sync 2; then the leaf crash, 1 per
+     * way; the delay: setup 1, sync 2, link bytes 4, one by one 2; the
+     * dropout: reconnect 1, resume 2, catch-up 2, all 2; compression (2.10+) per mode
+     * run 13 (setup, idle 2, sync 2, link bytes 4, budget 4) for s2_best,
+     * s2_auto and s2_auto behind the delay, and s2_best's 6 streams 5
+     * (setup, idle 2, budget 2) */
+    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2 + 9 + 7 + (compression ? 3 * 13 + 5 : 0));
     free(csv);
     done(&o);
 }
