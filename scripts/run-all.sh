@@ -6,6 +6,7 @@
 # side by side) and the plots.
 #
 #   scripts/run-all.sh [--quick] [--servers LIST] [--repeats N] [--seed S]
+#                      [--experiments LIST] [--run-id ID]
 #                      [--results DIR] [--build DIR] [-- EXPERIMENT_ARGS...]
 #
 # --servers: comma-separated versions (as scripts/servers.sh --list names
@@ -14,7 +15,9 @@
 # the header, the summary and every row's run id. --quick runs each
 # experiment's small case (as the tests do). --build uses an already
 # configured build dir as it is (no install, no setup: how the tests call
-# it). Arguments after -- go to every experiment. Repeats after the first
+# it). --experiments picks which to run (default all three); --run-id ID
+# adds this invocation's rows to an earlier one (its id and seed), so one
+# summary covers both. Arguments after -- go to every experiment. Repeats after the first
 # skip the round-counting sections (crash rounds, power cuts; see
 # full_args and light_args). Every row of one
 # invocation shares a run id prefix, so summarize reads exactly this run.
@@ -28,6 +31,8 @@ build=
 servers=
 repeats=
 seed=
+experiments=point-store,tsd,bi-directional-sync
+append=
 extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -55,6 +60,18 @@ while [[ $# -gt 0 ]]; do
     --seed)
       [[ $# -ge 2 && "$2" =~ ^[0-9]{1,9}$ ]] || die "--seed needs a whole number 0-999999999"
       seed=$2
+      shift
+      ;;
+    --experiments)
+      [[ $# -ge 2 && "$2" =~ ^(point-store|tsd|bi-directional-sync)(,(point-store|tsd|bi-directional-sync))*$ ]] ||
+        die "--experiments needs a comma-separated list of point-store, tsd, bi-directional-sync"
+      experiments=$2
+      shift
+      ;;
+    --run-id)
+      [[ $# -ge 2 && "$2" =~ ^[0-9]{8}T[0-9]{6}Z-all-s[0-9]+$ ]] ||
+        die "--run-id needs the id of an earlier run-all invocation (YYYYMMDDTHHMMSSZ-all-sSEED)"
+      append=$2
       shift
       ;;
     --) shift; extra=("$@"); break ;;
@@ -101,7 +118,13 @@ fi
 
 mkdir -p "$results" 2>/dev/null && [[ -w "$results" ]] || die "results dir '$results' is not writable"
 store_fs=$(stat -f -c %T "${TMPDIR:-/tmp}" 2>/dev/null || echo unknown)
-invocation=$(date -u +%Y%m%dT%H%M%SZ)-all-s$seed
+if [[ -n "$append" ]]; then
+  # Adding experiments to an earlier invocation: its seed, its id.
+  seed=${append##*-all-s}
+  invocation=$append
+else
+  invocation=$(date -u +%Y%m%dT%H%M%SZ)-all-s$seed
+fi
 versions=$(printf '%s\n' "${chosen[@]}" | awk '{print $1}' | paste -sd, -)
 echo "run-all: run id $invocation, seed $seed, $repeats repeat(s), nats-server $versions"
 echo "run-all: store dirs under ${TMPDIR:-/tmp} ($store_fs)"
@@ -124,18 +147,20 @@ full_args() {
 light_args() {
   case "$1" in
     tsd) echo "--crash-rounds 0" ;;
-    bi-directional-sync) echo "--crash-rounds 0" ;;
+    # Compression, delay and dropouts count wire bytes and recovery times
+    # once per server; the repeats cover sync, idle chatter and the budget.
+    bi-directional-sync) echo "--crash-rounds 0 --compression none --link-rtt 0 --link-dropout 0 --link-rate 0" ;;
     *) echo "" ;;
   esac
 }
 
 # Every (experiment, server) pair once per repeat, shuffled per repeat with
 # the seed: a figure never always runs first, or just after the heaviest.
-plan=$(python3 - "$seed" "$repeats" "${chosen[@]}" <<'PY'
+plan=$(python3 - "$seed" "$repeats" "$experiments" "${chosen[@]}" <<'PY'
 import random, sys
-seed, repeats, servers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
+seed, repeats, exps, servers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(","), sys.argv[4:]
 for rep in range(1, repeats + 1):
-    pairs = [(exp, s) for exp in ("point-store", "tsd", "bi-directional-sync") for s in servers]
+    pairs = [(exp, s) for exp in exps for s in servers]
     random.Random(f"{seed}-{rep}").shuffle(pairs)
     for exp, s in pairs:
         print(rep, exp, s)
