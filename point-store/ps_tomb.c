@@ -7,6 +7,7 @@
 #include "nx_conn.h"
 #include "nx_stats.h"
 #include "nx_subject.h"
+#include "ps_avail.h"
 #include "ps_load.h"
 #include "ps_reads.h"
 
@@ -117,6 +118,8 @@ int ps_tombstones_run(ps_ctx *c, nx_err *err)
                "  %-22s %12s %9s %s\n",
                nvictims, "read state", "p50 us", "p99 us", "result");
     for (int m = 0; m < PS_NMETHODS && rc == 0; m++) {
+        if (!ps_method_runs(c, (ps_method)m))
+            continue;
         nx_hist_reset(h);
         int64_t busy = 0;
         for (long i = 0; i < nvictims && rc == 0; i++) {

@@ -25,6 +25,20 @@ run() { # expected_exit args...
 # A small workload for the fault cases: the check under test is reached fast.
 small=(--nodes 3 --props 2 --history 1,3 --reads 5 --cas-count 10 --no-csv)
 
+# quick@SERIES: the quick case on the nats-server SERIES (2.10, 2.15) that
+# scripts/servers.sh has cached; skipped (77) when it has none.
+if [[ $case_name == quick@* ]]; then
+  series=${case_name#quick@}
+  server=$("$(dirname "$0")/../../scripts/servers.sh" --list 2>/dev/null |
+    awk -v s="$series" 'index($1, s ".") == 1 { print $2; exit }')
+  if [[ -z $server || ! -x $server ]]; then
+    echo "skipped: no nats-server $series (fetch it with scripts/servers.sh)"
+    exit 77
+  fi
+  export NATS_SERVER=$server
+  case_name=quick
+fi
+
 case $case_name in
 quick)
   res="$work/results"
@@ -35,8 +49,12 @@ quick)
     expect_out "$line"
   done
   grep -q 'Exhaust\|Internal\|"563"\|"423"' "$out" && fail "node 123's state shows another node"
-  for label in 'info + get-last' 'direct get' 'last-per-subject' 'kv get' 'sqlite seek' \
-    'sqlite group-by'; do
+  # Read tables (2), growth, x ping, x SQLite, tombstones; SQLite is not in
+  # the two ratio tables.
+  for label in 'info + get-last' 'direct get' 'last-per-subject' 'kv get'; do
+    [[ $(grep -c "^  $label " "$out") -eq 6 ]] || fail "'$label' is not in every table"
+  done
+  for label in 'sqlite seek' 'sqlite group-by'; do
     [[ $(grep -c "^  $label " "$out") -eq 4 ]] || fail "'$label' is not in every read table"
   done
   expect_out 'Latency as history grows: p50 at history 10 over p50 at history 1'
@@ -47,16 +65,39 @@ quick)
   csv="$res/point-store.csv"
   [[ -f $csv ]] || fail "no CSV at $csv"
   [[ $(head -1 "$csv") == run_id,utc,experiment,case,op,store,* ]] || fail "CSV header"
-  # op,store per row; every row verified
+  # Multi get exists from 2.11 (common/nx_version.h); older servers print
+  # one line per multi method instead of rows.
+  version=$(awk -F, 'NR == 2 { print $18 }' "$csv")
+  if [[ $(printf '%s\n' 2.11.0 "$version" | sort -V | head -1) == 2.11.0 ]]; then
+    multi_rows=(state_direct_multi/jetstream=3 state_kv_multi/jetstream=3)
+    for label in 'direct multi' 'kv multi'; do
+      [[ $(grep -c "^  $label " "$out") -eq 6 ]] || fail "'$label' is not in every table"
+    done
+  else
+    multi_rows=()
+    expect_out 'direct multi           not measured: multi-subject direct get needs nats-server >= 2.11'
+    grep -q ',state_direct_multi,' "$csv" && fail "a multi get row from a server without it"
+  fi
+  for label in 'direct pipelined' 'kv pipelined'; do
+    [[ $(grep -c "^  $label " "$out") -eq 6 ]] || fail "'$label' is not in every table"
+  done
+  expect_out 'Node state against one round trip: p50 / ping p50'
+  expect_out 'JetStream / SQLite (seek query), p50 over p50'
+  grep -q '^Target: best method .*: at most .*x a ping over every depth (target <= 2.0x: \(met\|not met\)); history 10 / 1: ' "$out" ||
+    fail "no target line"
+  # op,store per row; every row verified but the pings (nothing stored)
   rows=$(awk -F, 'NR > 1 { print $5 "/" $6 }' "$csv" | sort | uniq -c | awk '{ print $2 "=" $1 }' |
     tr '\n' ' ')
   for want in state_info_getlast/jetstream=4 state_direct_get/jetstream=3 \
     state_last_per_subject/jetstream=3 state_kv/jetstream=3 state_sqlite/sqlite=6 \
     js_publish_async/jetstream=4 sqlite_insert/sqlite=2 disk_footprint/jetstream=1 \
-    disk_footprint/sqlite=1 cas_update/jetstream=1 update_no_cas/jetstream=1; do
+    disk_footprint/sqlite=1 cas_update/jetstream=1 update_no_cas/jetstream=1 \
+    state_direct_pipelined/jetstream=3 state_kv_pipelined/jetstream=3 ping_rtt/jetstream=2 \
+    "${multi_rows[@]}"; do
     [[ " $rows" == *" $want "* ]] || fail "CSV rows per op: want $want, have: $rows"
   done
-  [[ $(grep -c ',yes,' "$csv") -eq $(($(wc -l <"$csv") - 1)) ]] || fail "a row is not verified"
+  [[ $(grep -c ',yes,' "$csv") -eq $(($(wc -l <"$csv") - 1 - $(grep -c ',ping_rtt,' "$csv"))) ]] ||
+    fail "a row is not verified"
   grep -q ',history=10,state_direct_get,jetstream,file,1,16,50,' "$csv" ||
     fail "no direct get row for history=10 with 50 reads"
   grep -q 'p50 ratio history=10/history=1' "$csv" || fail "no ratio in the deepest rows' note"

@@ -101,7 +101,7 @@ ps-cluster)
   expect_out '=== Pass 2 of 2: R3 stream and bucket'
   expect_out 'R3 against R1 (JetStream rows of both passes'
   expect_out 'bytes/point on disk, all copies: R1'
-  all_verified_except "$res" point-store '^cas_update\|cas expect_last_subject_seq\|3\|'
+  all_verified_except "$res" point-store '^(ping_rtt\||cas_update\|cas expect_last_subject_seq\|3\|)'
   has_rows_with_replicas "$res/point-store.csv" 1 3
   has_row "$res/point-store.csv" '^state_direct_get|history=10|3|yes|.*R3/R1 rate' ||
     fail "the R3 direct get row carries no R3/R1 ratio"
@@ -163,7 +163,7 @@ ps-url)
   fi
   expect_out 'deploy_fixture: cluster unchanged'
   expect_out '=== Pass 2 of 2: R3 stream and bucket'
-  all_verified_except "$res" point-store '^(cas_update\|cas expect_last_subject_seq\|3\||disk_footprint\|footprint\|[13]\|no\|not measured: the server is not ours)'
+  all_verified_except "$res" point-store '^(ping_rtt\||cas_update\|cas expect_last_subject_seq\|3\||disk_footprint\|footprint\|[13]\|no\|not measured: the server is not ours)'
   ;;
 sync-hubleaf)
   run "$fixture" hubleaf -- "$sync" --quick --hub-url @HUB@ --leaf-url @LEAF@ \
