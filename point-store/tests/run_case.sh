@@ -22,13 +22,18 @@ run() { # expected_exit args...
   [[ $got -eq $want ]] || fail "exit $got, expected $want (args: $*)"
 }
 
+run_any() { # args...; the exit status in $got
+  "$bin" "$@" >"$out" 2>"$err"
+  got=$?
+}
+
 # A small workload for the fault cases: the check under test is reached fast.
 small=(--nodes 3 --props 2 --history 1,3 --reads 5 --cas-count 10 --no-csv)
 
-# quick@SERIES: the quick case on the nats-server SERIES (2.10, 2.15) that
+# CASE@SERIES: the case on the nats-server SERIES (2.9, 2.10, 2.15) that
 # scripts/servers.sh has cached; skipped (77) when it has none.
-if [[ $case_name == quick@* ]]; then
-  series=${case_name#quick@}
+if [[ $case_name == *@* ]]; then
+  series=${case_name#*@}
   server=$("$(dirname "$0")/../../scripts/servers.sh" --list 2>/dev/null |
     awk -v s="$series" 'index($1, s ".") == 1 { print $2; exit }')
   if [[ -z $server || ! -x $server ]]; then
@@ -36,7 +41,7 @@ if [[ $case_name == quick@* ]]; then
     exit 77
   fi
   export NATS_SERVER=$server
-  case_name=quick
+  case_name=${case_name%@*}
 fi
 
 case $case_name in
@@ -111,6 +116,24 @@ other-node)
   expect_out '"Exhaust temperature"'
   expect_out '"563"'
   grep -q 'Injector' "$out" && fail "node 456's state shows node 123's points"
+  ;;
+cas-r3)
+  # Two CAS writers on an R3 stream of a spawned cluster: safe from 2.9.21
+  # (nats-server#4319); an older release may lose updates, and then exit 1
+  # names the bug.
+  run_any --cluster 3 --replicas 3 --nodes 2 --props 2 --history 1 --reads 5 --cas-count 300 \
+    --no-csv
+  version=$(sed -n 's/^point-store: nats-server \([0-9.]*\) .*/\1/p' "$out" | head -1)
+  if [[ $(printf '%s\n' 2.9.21 "$version" | sort -V | head -1) == 2.9.21 ]]; then
+    [[ $got -eq 0 ]] || fail "exit $got on $version, where CAS on R3 is safe: $(cat "$err")"
+    expect_out "compare-and-set on R3 with nats-server $version: safe, 0 of 600 increments lost"
+  elif [[ $got -eq 1 ]]; then
+    expect_one_err_line
+    expect_err 'nats-io/nats-server#4319, fixed in 2.9.21'
+    expect_out "compare-and-set on R3 with nats-server $version: NOT safe"
+  else
+    [[ $got -eq 0 ]] || fail "exit $got: $(cat "$err")"
+  fi
   ;;
 fault-seed)
   run 1 "${small[@]}" --inject-fault seed
