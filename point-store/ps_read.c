@@ -87,6 +87,8 @@ static int read_info_getlast(const ps_reader *r, const char *node, ps_state *out
         const char *subject = subjects->List[i].Subject;
         natsMsg *m = NULL;
         s = js_GetLastMsg(&m, r->js, r->stream, subject, NULL, &jerr);
+        if (s == NATS_NOT_FOUND)
+            continue; /* gone since the info listed it (a TTL expired): absent */
         if (s != NATS_OK)
             rc = nx_nats_fail(err, s, jerr, "get-last of %s", subject);
         else

@@ -10,6 +10,7 @@
 #include "ps_avail.h"
 #include "ps_load.h"
 #include "ps_reads.h"
+#include "ps_timed_row.h"
 
 typedef struct victim {
     long node, prop;
@@ -77,15 +78,7 @@ static int emit(ps_ctx *c, ps_method m, nx_hist *h, int64_t busy, long nvictims,
              "%ld nodes with one prop deleted (stream/SQLite: tombstone point; KV: "
              "kvStore_Delete); the prop is absent and the others intact",
              nvictims);
-    nx_row row;
-    ps_row_init(c, &row, d->op, d->store, case_name);
-    row.count = nx_hist_count(h);
-    row.seconds = (double)busy / 1e9;
-    row.rate_per_s = nx_rate(row.count, busy);
-    nx_row_set_latency(&row, h);
-    row.verified = true;
-    row.note = note;
-    return ps_emit(c, &row, err);
+    return ps_emit_timed(c, d->op, d->store, case_name, h, busy, note, err);
 }
 
 int ps_tombstones_run(ps_ctx *c, nx_err *err)

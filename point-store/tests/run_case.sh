@@ -48,19 +48,24 @@ case $case_name in
 quick)
   res="$work/results"
   run 0 --quick --results "$res"
+  # Multi get and per-message TTL arrived together (2.11): t=1 from there.
+  version=$(sed -n 's/^point-store: nats-server \([0-9.]*\) .*/\1/p' "$out" | head -1)
+  t=0
+  [[ $(printf '%s\n' 2.11.0 "$version" | sort -V | head -1) == 2.11.0 ]] && t=1
   expect_out 'Seed: state of node 123 (stream info + get-last per subject), 4 props'
   for line in 'description  "Injector temperature"' 'type         "temp"' \
     'value        "15"' 'location     "building A"'; do
     expect_out "$line"
   done
   grep -q 'Exhaust\|Internal\|"563"\|"423"' "$out" && fail "node 123's state shows another node"
-  # Read tables (2), growth, x ping, x SQLite, tombstones; SQLite is not in
-  # the two ratio tables.
-  for label in 'info + get-last' 'direct get' 'last-per-subject' 'kv get'; do
-    [[ $(grep -c "^  $label " "$out") -eq 6 ]] || fail "'$label' is not in every table"
+  # Read tables (2), growth, x ping, x SQLite, tombstones (and TTL, counted
+  # in t below); SQLite is not in the two ratio tables.
+  for label in 'info + get-last' 'direct get' 'last-per-subject' 'kv get' 'direct pipelined' \
+    'kv pipelined'; do
+    [[ $(grep -c "^  $label " "$out") -eq $((6 + t)) ]] || fail "'$label' is not in every table"
   done
   for label in 'sqlite seek' 'sqlite group-by'; do
-    [[ $(grep -c "^  $label " "$out") -eq 4 ]] || fail "'$label' is not in every read table"
+    [[ $(grep -c "^  $label " "$out") -eq $((4 + t)) ]] || fail "'$label' is not in every table"
   done
   expect_out 'Latency as history grows: p50 at history 10 over p50 at history 1'
   expect_out 'deleted props absent, 30 others intact'
@@ -72,20 +77,23 @@ quick)
   [[ $(head -1 "$csv") == run_id,utc,experiment,case,op,store,* ]] || fail "CSV header"
   # Multi get exists from 2.11 (common/nx_version.h); older servers print
   # one line per multi method instead of rows.
-  version=$(awk -F, 'NR == 2 { print $18 }' "$csv")
-  if [[ $(printf '%s\n' 2.11.0 "$version" | sort -V | head -1) == 2.11.0 ]]; then
-    multi_rows=(state_direct_multi/jetstream=3 state_kv_multi/jetstream=3)
+  if [[ $t -eq 1 ]]; then
+    multi_rows=(state_direct_multi/jetstream=4 state_kv_multi/jetstream=4)
+    ttl_rows=(sqlite_ttl_delete/sqlite=1)
+    expect_out 'Per-message TTL: prop ttl on 10 node(s), Nats-TTL 1..3 s, read by every method'
+    expect_out 'sqlite expiry delete'
+    [[ $(grep -c ',ttl expiring,' "$csv") -eq 11 ]] || fail "not 11 rows of the TTL phase"
     for label in 'direct multi' 'kv multi'; do
-      [[ $(grep -c "^  $label " "$out") -eq 6 ]] || fail "'$label' is not in every table"
+      [[ $(grep -c "^  $label " "$out") -eq 7 ]] || fail "'$label' is not in every table"
     done
   else
     multi_rows=()
+    ttl_rows=()
+    expect_out 'Per-message TTL: not measured: per-message TTL needs nats-server >= 2.11'
+    grep -q ',ttl expiring,' "$csv" && fail "TTL rows from a server without TTL"
     expect_out 'direct multi           not measured: multi-subject direct get needs nats-server >= 2.11'
     grep -q ',state_direct_multi,' "$csv" && fail "a multi get row from a server without it"
   fi
-  for label in 'direct pipelined' 'kv pipelined'; do
-    [[ $(grep -c "^  $label " "$out") -eq 6 ]] || fail "'$label' is not in every table"
-  done
   expect_out 'Node state against one round trip: p50 / ping p50'
   expect_out 'JetStream / SQLite (seek query), p50 over p50'
   grep -q '^Target: best method .*: at most .*x a ping over every depth (target <= 2.0x: \(met\|not met\)); history 10 / 1: ' "$out" ||
@@ -93,12 +101,14 @@ quick)
   # op,store per row; every row verified but the pings (nothing stored)
   rows=$(awk -F, 'NR > 1 { print $5 "/" $6 }' "$csv" | sort | uniq -c | awk '{ print $2 "=" $1 }' |
     tr '\n' ' ')
-  for want in state_info_getlast/jetstream=4 state_direct_get/jetstream=3 \
-    state_last_per_subject/jetstream=3 state_kv/jetstream=3 state_sqlite/sqlite=6 \
-    js_publish_async/jetstream=4 sqlite_insert/sqlite=2 disk_footprint/jetstream=1 \
-    disk_footprint/sqlite=1 cas_update/jetstream=1 update_no_cas/jetstream=1 \
-    state_direct_pipelined/jetstream=3 state_kv_pipelined/jetstream=3 ping_rtt/jetstream=2 \
-    "${multi_rows[@]}"; do
+  # Per method: 2 depths and the tombstones, plus the TTL phase from 2.11.
+  for want in state_info_getlast/jetstream=$((4 + t)) state_direct_get/jetstream=$((3 + t)) \
+    state_last_per_subject/jetstream=$((3 + t)) state_kv/jetstream=$((3 + t)) \
+    state_sqlite/sqlite=$((6 + 2 * t)) js_publish_async/jetstream=4 sqlite_insert/sqlite=2 \
+    disk_footprint/jetstream=1 disk_footprint/sqlite=1 cas_update/jetstream=1 \
+    update_no_cas/jetstream=1 state_direct_pipelined/jetstream=$((3 + t)) \
+    state_kv_pipelined/jetstream=$((3 + t)) ping_rtt/jetstream=2 "${multi_rows[@]}" \
+    "${ttl_rows[@]}"; do
     [[ " $rows" == *" $want "* ]] || fail "CSV rows per op: want $want, have: $rows"
   done
   [[ $(grep -c ',yes,' "$csv") -eq $(($(wc -l <"$csv") - 1 - $(grep -c ',ping_rtt,' "$csv"))) ]] ||
