@@ -1,6 +1,5 @@
 #include "nx_conn.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +30,8 @@ int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *
     return nx_connect_io_buf(nc, urls, name, 0, err);
 }
 
-static int connect_with(natsConnection **nc, const char *urls, const char *name, int io_buf,
-                        bool send_asap, nx_err *err)
+int nx_connect_io_buf(natsConnection **nc, const char *urls, const char *name, int io_buf,
+                      nx_err *err)
 {
     natsOptions *opts = NULL;
     char *copy = strdup(urls);
@@ -56,8 +55,6 @@ static int connect_with(natsConnection **nc, const char *urls, const char *name,
         s = natsOptions_SetMaxReconnect(opts, 600);
     if (s == NATS_OK && io_buf > 0)
         s = natsOptions_SetIOBufSize(opts, io_buf);
-    if (s == NATS_OK && send_asap)
-        s = natsOptions_SetSendAsap(opts, true);
     if (s == NATS_OK)
         s = natsConnection_Connect(nc, opts);
     natsOptions_Destroy(opts);
@@ -65,17 +62,6 @@ static int connect_with(natsConnection **nc, const char *urls, const char *name,
     if (s != NATS_OK)
         return nx_nats_fail(err, s, 0, "cannot connect to %s", urls);
     return 0;
-}
-
-int nx_connect_io_buf(natsConnection **nc, const char *urls, const char *name, int io_buf,
-                      nx_err *err)
-{
-    return connect_with(nc, urls, name, io_buf, false, err);
-}
-
-int nx_connect_send_asap(natsConnection **nc, const char *urls, const char *name, nx_err *err)
-{
-    return connect_with(nc, urls, name, 0, true, err);
 }
 
 int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms, nx_err *err)

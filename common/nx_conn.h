@@ -17,12 +17,6 @@ int nx_connect(natsConnection **nc, const char *urls, const char *name, nx_err *
 int nx_connect_io_buf(natsConnection **nc, const char *urls, const char *name, int io_buf,
                       nx_err *err);
 
-/* nx_connect with natsOptions_SetSendAsap: every publish is written at once
- * instead of when nats.c's flusher thread wakes (about 1 ms later), for a
- * connection whose requests are plain publishes (pipelined requests, replies
- * from a callback). */
-int nx_connect_send_asap(natsConnection **nc, const char *urls, const char *name, nx_err *err);
-
 /* A JetStream context; domain NULL for the local one. Requests wait up to
  * wait_ms (0: 5000). */
 int nx_jetstream(jsCtx **js, natsConnection *nc, const char *domain, int64_t wait_ms, nx_err *err);

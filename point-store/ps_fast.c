@@ -15,10 +15,7 @@ int ps_fast_open(ps_fast **out, const char *urls, nx_err *err)
     ps_fast *f = calloc(1, sizeof *f);
     if (f == NULL)
         return nx_fail(err, "out of memory");
-    /* Pipelined requests are plain publishes: without SendAsap nats.c holds
-     * them until its flusher thread runs, which costs more than the round
-     * trip being measured. */
-    if (nx_connect_send_asap(&f->nc, urls, "point-store-reader", err) != 0) {
+    if (nx_connect(&f->nc, urls, "point-store-reader", err) != 0) {
         free(f);
         return -1;
     }
@@ -51,6 +48,14 @@ void ps_fast_close(ps_fast *f)
     if (f->nc)
         natsConnection_Destroy(f->nc);
     free(f);
+}
+
+int ps_fast_flush(ps_fast *f, nx_err *err)
+{
+    natsStatus s = natsConnection_FlushTimeout(f->nc, PS_FAST_WAIT_MS);
+    if (s != NATS_OK)
+        return nx_nats_fail(err, s, 0, "flushing the requests");
+    return 0;
 }
 
 uint64_t ps_fast_begin(ps_fast *f)

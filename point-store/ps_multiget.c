@@ -74,7 +74,7 @@ int ps_read_multi(const ps_reader *r, bool kv, const char *node, ps_state *out, 
     if (ps_target_init(&t, r, kv, node, err) != 0)
         return -1;
     uint64_t gen = ps_fast_begin(r->fast);
-    if (send_multi(&t, gen, err) != 0)
+    if (send_multi(&t, gen, err) != 0 || ps_fast_flush(r->fast, err) != 0)
         return -1;
     int64_t deadline = nx_now_ns() + (int64_t)PS_FAST_WAIT_MS * 1000000;
     size_t merged = 0, answers = 0;

@@ -56,6 +56,8 @@ int ps_read_pipelined(const ps_reader *r, bool kv, const char *node, ps_state *o
     int rc = 0;
     for (size_t i = 0; i < r->nprops && rc == 0; i++)
         rc = send_get(&t, gen, (long)i, err);
+    if (rc == 0)
+        rc = ps_fast_flush(r->fast, err);
     int64_t deadline = nx_now_ns() + (int64_t)PS_FAST_WAIT_MS * 1000000;
     for (size_t got = 0; got < r->nprops && rc == 0; got++) {
         natsMsg *m = NULL;

@@ -66,7 +66,7 @@ int ps_ping_emit(ps_ctx *c, size_t di, const ps_ping *p, nx_err *err)
     snprintf(case_name, sizeof case_name, "history=%ld", c->opts.history[di]);
     snprintf(note, sizeof note,
              "natsConnection_Flush on the reading connection of the pipelined and multi get "
-             "methods (SendAsap), timed in the same chunks as the reads: the round trip "
+             "methods, timed in the same chunks as the reads: the round trip "
              "node-state p50s are divided by");
     nx_row row;
     ps_row_init(c, &row, NX_PING_OP, "jetstream", case_name);
