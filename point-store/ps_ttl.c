@@ -39,6 +39,7 @@ typedef struct ttl_run {
     method_obs obs[PS_NMETHODS];
     nx_hist *del; /* SQLite expiry deletes */
     int64_t del_busy_ns;
+    int64_t round_max_ns; /* a round of reads: every method, every node */
     ps_state got, want;
 } ttl_run;
 
@@ -148,12 +149,15 @@ static int read_until_gone(ttl_run *t, nx_err *err)
         if (nx_now_ns() > give_up)
             return nx_fail(err, "ttl: props still present %d ms after their TTL",
                            PS_TTL_GRACE_MS + 1000);
+        int64_t t0 = nx_now_ns();
         if (expire_sqlite(t, err) != 0)
             return -1;
         for (int m = 0; m < PS_NMETHODS; m++)
             for (long i = 0; ps_method_runs(t->c, (ps_method)m) && i < t->nv; i++)
                 if (read_one(t, m, i, err) != 0)
                     return -1;
+        int64_t round = nx_now_ns() - t0;
+        t->round_max_ns = round > t->round_max_ns ? round : t->round_max_ns;
     }
     return 0;
 }
@@ -182,8 +186,9 @@ static int report(ttl_run *t, nx_err *err)
         char what[160];
         snprintf(what, sizeof what,
                  "every read equal to the model, the prop present before its TTL and absent "
-                 "after; seen gone at most %.0f ms after its TTL",
-                 (double)o->lag_max_ns / MS);
+                 "after; seen gone at most %.0f ms after its TTL (a round of reads took up to "
+                 "%.0f ms)",
+                 (double)o->lag_max_ns / MS, (double)t->round_max_ns / MS);
         if (!quiet)
             printf("  %-22s %12.1f %9.1f %9llu %.0f ms\n", ps_method_describe((ps_method)m)->label,
                    (double)nx_hist_percentile(o->h, 0.5) / 1e3,
@@ -194,10 +199,12 @@ static int report(ttl_run *t, nx_err *err)
             return -1;
     }
     if (!quiet)
-        printf("  %-22s %12.1f %9.1f %9llu (the expiry job, one DELETE per expired prop)\n\n",
+        printf("  %-22s %12.1f %9.1f %9llu (the expiry job, one DELETE per expired prop)\n"
+               "  a round of reads (every method, every node) took up to %.0f ms: a prop is seen "
+               "gone at the first read after it went, so lags below that are the rounds'\n\n",
                "sqlite expiry delete", (double)nx_hist_percentile(t->del, 0.5) / 1e3,
                (double)nx_hist_percentile(t->del, 0.99) / 1e3,
-               (unsigned long long)nx_hist_count(t->del));
+               (unsigned long long)nx_hist_count(t->del), (double)t->round_max_ns / MS);
     return emit(t, "sqlite_ttl_delete", "sqlite", t->del, t->del_busy_ns,
                 "DELETE of the rows of each prop once its TTL passed", err);
 }
