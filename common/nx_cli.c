@@ -127,6 +127,32 @@ int nx_parse_long_list(const char *opt, const char *arg, long min, long max, lon
     return 0;
 }
 
+int nx_parse_choice(const char *opt, const char *arg, const char *const *names, int first, int last,
+                    int *out, nx_err *err)
+{
+    for (int i = first; i <= last; i++)
+        if (strcmp(arg, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    char allowed[256] = "";
+    size_t len = 0;
+    for (int i = first; i <= last && len < sizeof allowed; i++) {
+        int n =
+            snprintf(allowed + len, sizeof allowed - len, "%s%s", i > first ? ", " : "", names[i]);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    return nx_fail(err, "--%s: '%s' is not allowed (allowed: %s)", opt, arg, allowed);
+}
+
+int nx_parse_text(const char *opt, const char *what, const char *arg, const char **out, nx_err *err)
+{
+    if (*arg == '\0')
+        return nx_fail(err, "--%s: the %s is empty", opt, what);
+    *out = arg;
+    return 0;
+}
+
 static bool is_hidden(const nx_cli_spec *spec, const char *name)
 {
     for (const char *const *h = spec->hidden; h && *h; h++)
@@ -169,11 +195,14 @@ static int handle_shared(nx_opts *o, int id, const char *arg, nx_err *err)
     case OPT_PAYLOAD:
         o->payload_set = true;
         return nx_parse_long("payload", arg, 0, MAX_PAYLOAD, &o->payload, err);
-    case OPT_STORAGE:
-        if (strcmp(arg, "file") != 0 && strcmp(arg, "memory") != 0)
-            return nx_fail(err, "--storage: '%s' is not allowed (allowed: file, memory)", arg);
-        o->storage = strcmp(arg, "file") == 0 ? "file" : "memory";
+    case OPT_STORAGE: {
+        static const char *const storages[] = {"file", "memory"};
+        int i = 0;
+        if (nx_parse_choice("storage", arg, storages, 0, 1, &i, err) != 0)
+            return -1;
+        o->storage = storages[i];
         return 0;
+    }
     case OPT_REPLICAS:
         o->replicas_set = true;
         if (nx_parse_long("replicas", arg, 1, 3, &o->replicas, err) != 0)
@@ -191,23 +220,14 @@ static int handle_shared(nx_opts *o, int id, const char *arg, nx_err *err)
             return nx_fail(err, "--cluster: %s is not allowed (allowed: 0, 3)", arg);
         return 0;
     case OPT_RESULTS:
-        if (*arg == '\0')
-            return nx_fail(err, "--results: the directory name is empty");
-        o->results_dir = arg;
-        return 0;
+        return nx_parse_text("results", "directory name", arg, &o->results_dir, err);
     case OPT_NO_CSV:
         o->no_csv = true;
         return 0;
     case OPT_URL:
-        if (*arg == '\0')
-            return nx_fail(err, "--url: the URL is empty");
-        o->url = arg;
-        return 0;
+        return nx_parse_text("url", "URL", arg, &o->url, err);
     case OPT_NATS_SERVER:
-        if (*arg == '\0')
-            return nx_fail(err, "--nats-server: the path is empty");
-        o->nats_server = arg;
-        return 0;
+        return nx_parse_text("nats-server", "path", arg, &o->nats_server, err);
     case OPT_KEEP:
         o->keep = true;
         return 0;
@@ -293,8 +313,7 @@ nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_op
             rc = spec->handle(spec->ctx, id, optarg, &local);
         }
         if (rc != 0) {
-            nx_fail(err, "%s: %s (see %s --help)", spec->prog, local.msg, spec->prog);
-            result = NX_CLI_USAGE;
+            result = nx_cli_refuse(spec->prog, &local, err);
             break;
         }
     }
@@ -304,21 +323,52 @@ nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_op
         result = NX_CLI_USAGE;
     }
     free(longopts);
+    if (result == NX_CLI_RUN && spec->finish) {
+        nx_err local = {{0}};
+        if (spec->finish(spec->ctx, &local) != 0)
+            result = nx_cli_refuse(spec->prog, &local, err);
+    }
     if (result == NX_CLI_USAGE)
         one_line(err);
     return result;
 }
 
+nx_cli_result nx_cli_refuse(const char *prog, const nx_err *why, nx_err *err)
+{
+    nx_fail(err, "%s: %s (see %s --help)", prog, why->msg, prog);
+    return NX_CLI_USAGE;
+}
+
+int nx_cli_check_deployment(const nx_opts *o, nx_err *err)
+{
+    if (o->replicas > 1 && o->cluster < o->replicas && o->url == NULL)
+        return nx_fail(err, "--replicas %ld needs a cluster: add --cluster 3 or --url to one",
+                       o->replicas);
+    if (o->url && o->cluster)
+        return nx_fail(err, "--url and --cluster exclude each other");
+    return 0;
+}
+
+bool nx_cli_exits(nx_cli_result r, const nx_err *err, int *status)
+{
+    switch (r) {
+    case NX_CLI_RUN:
+        return false;
+    case NX_CLI_DONE:
+        *status = 0;
+        return true;
+    case NX_CLI_USAGE:
+        break;
+    }
+    fprintf(stderr, "%s\n", err->msg);
+    *status = NX_EXIT_USAGE;
+    return true;
+}
+
 void nx_cli_parse_or_exit(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o)
 {
     nx_err err = {{0}};
-    switch (nx_cli_parse(argc, argv, spec, o, &err)) {
-    case NX_CLI_RUN:
-        return;
-    case NX_CLI_DONE:
-        exit(0);
-    case NX_CLI_USAGE:
-        fprintf(stderr, "%s\n", err.msg);
-        exit(NX_EXIT_USAGE);
-    }
+    int status = 0;
+    if (nx_cli_exits(nx_cli_parse(argc, argv, spec, o, &err), &err, &status))
+        exit(status);
 }

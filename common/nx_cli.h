@@ -62,7 +62,14 @@ typedef struct nx_cli_spec {
      * names, e.g. {"count", NULL}): not offered, not in --help, and refused
      * as unknown. */
     const char *const *hidden;
+    /* Called once every option is parsed, for what depends on several of
+     * them (--quick lowering defaults, combinations refused); returns 0, or
+     * -1 with err set, reported like an option's error. May be NULL. */
+    int (*finish)(void *ctx, nx_err *err);
 } nx_cli_spec;
+
+/* .options and .noptions of a spec from an array of nx_cli_option. */
+#define NX_CLI_OPTIONS(array) .options = (array), .noptions = sizeof(array) / sizeof *(array)
 
 typedef enum {
     NX_CLI_RUN = 0,   /* go on */
@@ -76,6 +83,19 @@ void nx_opts_init(nx_opts *o, const nx_cli_spec *spec);
  * once in a process (it resets getopt). */
 nx_cli_result nx_cli_parse(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o, nx_err *err);
 
+/* What main does with a parse result: false to go on with the run; true
+ * when it must end, with *status its exit status (0 after --help or
+ * --version; NX_EXIT_USAGE once the usage line is printed to stderr). */
+bool nx_cli_exits(nx_cli_result r, const nx_err *err, int *status);
+
+/* Sets err to "<prog>: <why> (see <prog> --help)", the one line of every
+ * usage error, and returns NX_CLI_USAGE. */
+nx_cli_result nx_cli_refuse(const char *prog, const nx_err *why, nx_err *err);
+
+/* The deployment options that exclude each other: --replicas above 1 needs a
+ * cluster (--cluster or --url), and --url and --cluster exclude each other. */
+int nx_cli_check_deployment(const nx_opts *o, nx_err *err);
+
 /* Parses, and on a usage error prints the line to stderr and exits 2; on
  * --help/--version exits 0. For use at the top of main. */
 void nx_cli_parse_or_exit(int argc, char **argv, const nx_cli_spec *spec, nx_opts *o);
@@ -87,5 +107,14 @@ int nx_parse_double(const char *opt, const char *arg, double min, double max, do
 /* A comma-separated list of 1..NX_LIST_MAX numbers, each in [min, max]. */
 int nx_parse_long_list(const char *opt, const char *arg, long min, long max, long *out, size_t *n,
                        nx_err *err);
+
+/* arg must be one of names[first..last]; *out gets its index. The message
+ * lists the allowed names in that order. */
+int nx_parse_choice(const char *opt, const char *arg, const char *const *names, int first, int last,
+                    int *out, nx_err *err);
+/* A value that must not be empty; what names it in the message ("--url:
+ * the URL is empty"). */
+int nx_parse_text(const char *opt, const char *what, const char *arg, const char **out,
+                  nx_err *err);
 
 #endif

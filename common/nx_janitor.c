@@ -6,19 +6,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ENTRIES 64
+/* A fleet run holds a hub and up to 120 leaves. */
+#define MAX_ENTRIES 256
 #define DIR_MAX 1000
 
 /* One message fits well under PIPE_BUF, so writes from any thread arrive
  * whole. */
 typedef struct msg {
-    char op; /* 'A' add dir, 'P' set pid, 'U' untrack, 'C' clean up now */
+    char op; /* 'A' add dir, 'M' add mount, 'P' set pid, 'U' untrack, 'C' clean up now */
     char keep;
     int32_t pid;
     char dir[DIR_MAX];
@@ -27,6 +29,7 @@ typedef struct msg {
 typedef struct entry {
     bool used;
     bool keep;
+    bool mount; /* dir is a FUSE mountpoint, pid its daemon */
     pid_t pid;
     char dir[DIR_MAX];
 } entry;
@@ -79,12 +82,13 @@ static bool process_gone(pid_t pid)
     return paren[2] == 'Z' || paren[2] == 'X';
 }
 
-static bool wait_all_gone(long timeout_ms)
+static bool wait_all_gone(bool mounts, long timeout_ms)
 {
     for (long waited = 0;; waited += 10) {
         bool all = true;
         for (int i = 0; i < MAX_ENTRIES; i++)
-            if (entries[i].used && entries[i].pid > 0 && !process_gone(entries[i].pid))
+            if (entries[i].used && entries[i].mount == mounts && entries[i].pid > 0 &&
+                !process_gone(entries[i].pid))
                 all = false;
         if (all)
             return true;
@@ -108,19 +112,51 @@ static void remove_tree(const char *dir)
             ;
 }
 
-static void janitor_cleanup(void)
+/* Lazy, so a mount still in use goes too; fusermount3 when not root. */
+static void unmount_lazy(const char *dir)
+{
+    if (umount2(dir, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        char *const argv[] = {"fusermount3", "-u", "-z", "-q", (char *)dir, NULL};
+        char *const envp[] = {NULL};
+        execve("/usr/bin/fusermount3", argv, envp);
+        execve("/bin/fusermount3", argv, envp);
+        _exit(127);
+    }
+    if (pid > 0)
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+}
+
+/* Stops the processes of one kind (servers, or the FUSE daemons). */
+static void stop_all(bool mounts)
 {
     for (int i = 0; i < MAX_ENTRIES; i++)
-        if (entries[i].used && entries[i].pid > 0)
+        if (entries[i].used && entries[i].mount == mounts && entries[i].pid > 0)
             kill(entries[i].pid, SIGTERM);
-    if (!wait_all_gone(5000)) {
+    if (!wait_all_gone(mounts, 5000)) {
         for (int i = 0; i < MAX_ENTRIES; i++)
-            if (entries[i].used && entries[i].pid > 0 && !process_gone(entries[i].pid))
+            if (entries[i].used && entries[i].mount == mounts && entries[i].pid > 0 &&
+                !process_gone(entries[i].pid))
                 kill(entries[i].pid, SIGKILL);
-        wait_all_gone(2000);
+        wait_all_gone(mounts, 2000);
     }
+}
+
+static void janitor_cleanup(void)
+{
+    /* Servers first (they may be writing to a mount), then the mounts, and
+     * only then the dirs: an rm -rf through a live mount would empty its
+     * backing dir, which may be kept. */
+    stop_all(false);
+    for (int i = 0; i < MAX_ENTRIES; i++)
+        if (entries[i].used && entries[i].mount)
+            unmount_lazy(entries[i].dir);
+    stop_all(true);
     for (int i = 0; i < MAX_ENTRIES; i++) {
-        if (entries[i].used && !entries[i].keep)
+        if (entries[i].used && !entries[i].keep && !entries[i].mount)
             remove_tree(entries[i].dir);
         entries[i].used = false;
     }
@@ -139,6 +175,7 @@ static void janitor_apply(const msg *m)
     entry *e = find_entry(m->dir);
     switch (m->op) {
     case 'A':
+    case 'M':
         if (e == NULL)
             for (int i = 0; i < MAX_ENTRIES && e == NULL; i++)
                 if (!entries[i].used)
@@ -146,7 +183,8 @@ static void janitor_apply(const msg *m)
         if (e) {
             e->used = true;
             e->keep = m->keep != 0;
-            e->pid = 0;
+            e->mount = m->op == 'M';
+            e->pid = m->op == 'M' ? m->pid : 0;
             memcpy(e->dir, m->dir, DIR_MAX);
         }
         break;
@@ -318,7 +356,7 @@ static int start_janitor(nx_err *err)
     return 0;
 }
 
-int nx_janitor_track(const char *dir, bool keep, nx_err *err)
+static int track(char op, const char *dir, pid_t pid, bool keep, nx_err *err)
 {
     if (strlen(dir) >= DIR_MAX)
         return nx_fail(err, "temp dir path is too long: %s", dir);
@@ -330,8 +368,18 @@ int nx_janitor_track(const char *dir, bool keep, nx_err *err)
     }
     if (cmd_fd < 0 && start_janitor(err) != 0)
         return -1;
-    send_msg('A', dir, 0, keep);
+    send_msg(op, dir, pid, keep);
     return 0;
+}
+
+int nx_janitor_track(const char *dir, bool keep, nx_err *err)
+{
+    return track('A', dir, 0, keep, err);
+}
+
+int nx_janitor_track_mount(const char *mountpoint, pid_t daemon, nx_err *err)
+{
+    return track('M', mountpoint, daemon, false, err);
 }
 
 void nx_janitor_set_pid(const char *dir, pid_t pid)

@@ -3,12 +3,13 @@
  * Ctrl-C / SIGTERM / SIGHUP, a crash, or even SIGKILL.
  *
  * A small watcher process (the janitor) is forked on first use and holds a
- * registry of server pids and temp dirs, sent to it over a pipe. When the pipe
- * closes (this process is gone, whatever killed it) or when asked to, the
- * janitor stops the servers (SIGTERM, then SIGKILL) and removes the dirs that
- * are not kept. Signal handlers for SIGINT, SIGTERM and SIGHUP ask the janitor
- * to clean up, wait for it, and then let the signal end the process, so the
- * shell sees the usual status. Everything the handler and the janitor do is
+ * registry of server pids, temp dirs and FUSE mounts, sent to it over a
+ * pipe. When the pipe closes (this process is gone, whatever killed it) or
+ * when asked to, the janitor stops the servers (SIGTERM, then SIGKILL),
+ * unmounts the mounts and removes the dirs that are not kept. Signal
+ * handlers for SIGINT, SIGTERM and SIGHUP ask the janitor to clean up, wait
+ * for it, and then let the signal end the process, so the shell sees the
+ * usual status. Everything the handler and the janitor do is
  * async-signal-safe. */
 #ifndef NX_JANITOR_H
 #define NX_JANITOR_H
@@ -21,6 +22,12 @@
 /* Registers a temp dir (removed at cleanup unless keep). Starts the janitor
  * and installs the signal handlers on first use. */
 int nx_janitor_track(const char *dir, bool keep, nx_err *err);
+
+/* Registers a FUSE mount served by daemon: at cleanup, after the servers
+ * have stopped and before any dir is removed, it is unmounted (lazily, so a
+ * busy mount goes too) and the daemon stopped. nx_janitor_untrack forgets
+ * it once the owner has unmounted it. */
+int nx_janitor_track_mount(const char *mountpoint, pid_t daemon, nx_err *err);
 
 /* The pid of the server now using dir; 0 once it has been stopped and
  * reaped. */

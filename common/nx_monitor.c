@@ -57,6 +57,8 @@ int nx_varz_parse(const char *json, nx_varz *out, nx_err *err)
     out->in_bytes = num(root, "in_bytes");
     out->out_bytes = num(root, "out_bytes");
     out->mem = num(root, "mem");
+    const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(root, "cpu");
+    out->cpu = cJSON_IsNumber(cpu) ? cpu->valuedouble : 0;
     out->connections = (int)num(root, "connections");
     out->leafnodes = (int)num(root, "leafnodes");
     out->leaf_port = (int)num(cJSON_GetObjectItemCaseSensitive(root, "leaf"), "port");
@@ -87,6 +89,8 @@ int nx_leafz_parse(const char *json, nx_leafz *out, nx_err *err)
         c->out_msgs = num(leaf, "out_msgs");
         c->in_bytes = num(leaf, "in_bytes");
         c->out_bytes = num(leaf, "out_bytes");
+        str(leaf, "compression", c->compression, sizeof c->compression);
+        str(leaf, "rtt", c->rtt, sizeof c->rtt);
     }
     cJSON_Delete(root);
     return 0;

@@ -274,7 +274,9 @@ char *nx_results_format(const nx_results *r, const nx_row *row, int64_t utc_s)
                             bytes,
                             row->server_version ? row->server_version : r->server_version,
                             r->client_version,
-                            row->verified ? "yes" : "no",
+                            row->verified == NX_VERIFIED_YES     ? "yes"
+                            : row->verified == NX_VERIFIED_COUNT ? "count"
+                                                                 : "no",
                             row->note ? row->note : ""};
     size_t cap = 1024;
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)

@@ -22,6 +22,14 @@
  * written as empty fields; nx_row_init starts every optional field empty.
  * payload_bytes is the point's data bytes (--payload): the stored message
  * adds the codec's 10-byte header and the origin. */
+/* What a row's check covered: its data (values, order) or only how much of
+ * it there was. A failed check is NO, and its row is still written. */
+typedef enum nx_verified {
+    NX_VERIFIED_NO = 0,
+    NX_VERIFIED_YES = 1,   /* content checked: "yes" */
+    NX_VERIFIED_COUNT = 2, /* counts only: "count" */
+} nx_verified;
+
 typedef struct nx_row {
     const char *case_name;
     const char *op;
@@ -34,7 +42,7 @@ typedef struct nx_row {
     double rate_per_s;
     double p50_us, p90_us, p99_us, max_us;
     int64_t bytes;
-    bool verified;
+    nx_verified verified; /* true/false convert to YES/NO */
     const char *note;
     const char *server_version; /* NULL = the run's server; SQLite rows name SQLite's */
 } nx_row;

@@ -33,12 +33,14 @@ struct nx_server {
     char domain[128];
     bool jetstream;
     bool leaf_listen;
+    char leaf_advertise[64];
     char leaf_remote[256];
     char cluster_name[128];
     char routes[NX_ROUTES_MAX][128];
     int nroutes;
     char sync_interval[32];
     char leaf_compression[16];
+    long long js_max_mem, js_max_store;
     bool keep;
 
     char dir[PATH_MAX];
@@ -180,6 +182,10 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
             fprintf(f, "  domain: \"%s\"\n", s->domain);
         if (s->sync_interval[0])
             fprintf(f, "  sync_interval: %s\n", s->sync_interval);
+        if (s->js_max_mem > 0)
+            fprintf(f, "  max_memory_store: %lld\n", s->js_max_mem);
+        if (s->js_max_store > 0)
+            fprintf(f, "  max_file_store: %lld\n", s->js_max_store);
         fprintf(f, "}\n");
     }
     if (s->leaf_listen || s->leaf_remote[0]) {
@@ -189,6 +195,8 @@ static int write_config(const nx_server *s, const char *path, nx_err *err)
             fprintf(f, "  listen: \"127.0.0.1:%s\"\n", port);
             if (s->leaf_compression[0])
                 fprintf(f, "  compression: %s\n", s->leaf_compression);
+            if (s->leaf_advertise[0])
+                fprintf(f, "  advertise: \"%s\"\n", s->leaf_advertise);
         }
         if (s->leaf_remote[0] && s->leaf_compression[0])
             fprintf(f, "  remotes: [ { url: \"%s\", compression: %s } ]\n", s->leaf_remote,
@@ -469,7 +477,18 @@ static int copy_config(nx_server *s, const nx_server_config *c, nx_err *err)
     s->cluster_port = c->cluster_port;
     s->jetstream = c->jetstream;
     s->leaf_listen = c->leaf_listen;
+    if (c->leaf_advertise && check_quotable("leafnode advertise", c->leaf_advertise, err) != 0)
+        return -1;
+    snprintf(s->leaf_advertise, sizeof s->leaf_advertise, "%s",
+             c->leaf_advertise ? c->leaf_advertise : "");
     s->keep = c->keep;
+    s->js_max_mem = c->js_max_mem;
+    s->js_max_store = c->js_max_store;
+    if (c->store_dir) {
+        if (check_quotable("store_dir", c->store_dir, err) != 0)
+            return -1;
+        snprintf(s->store_dir, sizeof s->store_dir, "%s", c->store_dir);
+    }
     return 0;
 }
 
@@ -484,7 +503,8 @@ static int make_temp_dir(nx_server *s, nx_err *err)
         return -1;
     if (mkdtemp(s->dir) == NULL)
         return nx_fail(err, "cannot create a temp dir under %s: %s", tmp, strerror(errno));
-    snprintf(s->store_dir, sizeof s->store_dir, "%s/store", s->dir);
+    if (s->store_dir[0] == '\0') /* not given in the config */
+        snprintf(s->store_dir, sizeof s->store_dir, "%s/store", s->dir);
     return 0;
 }
 

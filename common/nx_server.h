@@ -18,11 +18,15 @@
 #define NX_ROUTES_MAX 8
 
 typedef struct nx_server_config {
-    const char *binary;                /* --nats-server; NULL: $NATS_SERVER, then PATH */
-    const char *name;                  /* server_name; NULL: the server picks one */
-    const char *domain;                /* JetStream domain; NULL: none */
-    bool jetstream;                    /* default true */
-    bool leaf_listen;                  /* accept leafnode connections on a random port */
+    const char *binary; /* --nats-server; NULL: $NATS_SERVER, then PATH */
+    const char *name;   /* server_name; NULL: the server picks one */
+    const char *domain; /* JetStream domain; NULL: none */
+    bool jetstream;     /* default true */
+    bool leaf_listen;   /* accept leafnode connections on a random port */
+    /* leafnodes advertise "host:port" (NULL: none): where leaves that
+     * reconnect go, since a remote adds the URLs a hub's INFO advertises
+     * (2.9.10 does even with no_advertise) and may bypass a relay */
+    const char *leaf_advertise;
     const char *leaf_remote;           /* connect as a leaf to this nats-leaf:// URL */
     const char *cluster_name;          /* join a cluster, listening for routes on cluster_port */
     int cluster_port;                  /* 0: random (only for a cluster that others route to) */
@@ -35,6 +39,13 @@ typedef struct nx_server_config {
     const char *sync_interval;    /* jetstream sync_interval: "always" or a duration ("1s") */
     const char *leaf_compression; /* leafnodes and the remote: off, s2_fast, ..., s2_auto */
     bool keep;                    /* leave the temp dir in place (--keep) */
+    /* JetStream limits in bytes (0: the server's default, a share of the
+     * machine's memory and disk): many servers on one machine keep them small.
+     * Known to every supported version. */
+    long long js_max_mem, js_max_store;
+    /* JetStream store_dir (a power-cut mount); NULL: <temp dir>/store. The
+     * server never removes a given one. */
+    const char *store_dir;
 } nx_server_config;
 
 typedef struct nx_server nx_server;

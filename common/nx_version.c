@@ -26,6 +26,7 @@ static const feature_row table[NX_FEAT_COUNT] = {
     [NX_FEAT_ATOMIC_BATCH] = {"atomic batch publish", "2.12", {2, 12, 0}, {0, 0, 0}},
     [NX_FEAT_PERSIST_ASYNC] = {"persist_mode: async", "2.12", {2, 12, 0}, {0, 0, 0}},
     [NX_FEAT_FAST_BATCH] = {"fast-ingest batch publish", "2.14", {2, 14, 0}, {0, 0, 0}},
+    [NX_FEAT_SOURCE_BACKOFF] = {"source create back-off", "2.10.8", {2, 10, 8}, {0, 0, 0}},
 };
 
 int nx_version_parse(const char *text, nx_version *out)

@@ -22,6 +22,7 @@ typedef enum nx_feature {
     NX_FEAT_ATOMIC_BATCH,       /* allow_atomic, Nats-Batch-* (ADR-50)      2.12.0 */
     NX_FEAT_PERSIST_ASYNC,      /* stream persist_mode: async (R1)          2.12.0 */
     NX_FEAT_FAST_BATCH,         /* allow_batched fast ingest (ADR-50)       2.14.0 */
+    NX_FEAT_SOURCE_BACKOFF,     /* failed source consumer creates back off  2.10.8 */
     NX_FEAT_COUNT
 } nx_feature;
 

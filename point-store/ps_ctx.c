@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps_compare.h"
 #include "ps_fast.h"
-#include "ps_replicas.h"
 
 int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err)
 {

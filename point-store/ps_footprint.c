@@ -107,14 +107,15 @@ int ps_footprint_run(ps_ctx *c, nx_err *err)
     ps_row_init(c, &row, "disk_footprint", "jetstream", "footprint");
     row.count = st.msgs;
     row.bytes = js_bytes;
-    row.verified = !why;
+    /* Only the number of points is checked against SQLite's rows. */
+    row.verified = why ? NX_VERIFIED_NO : NX_VERIFIED_COUNT;
     row.note = js_note;
     if (ps_emit(c, &row, err) != 0)
         return -1;
     ps_row_init(c, &row, "disk_footprint", "sqlite", "footprint");
     row.count = (uint64_t)rows;
     row.bytes = sql_bytes;
-    row.verified = true;
+    row.verified = NX_VERIFIED_COUNT;
     row.note = sql_note;
     return ps_emit(c, &row, err);
 }

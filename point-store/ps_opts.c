@@ -45,6 +45,13 @@ static const char summary[] =
 /* Shared options this experiment has no use for. */
 static const char *const not_used[] = {"count", NULL};
 
+static const char *const fault_names[] = {
+    [PS_FAULT_NONE] = "none",
+    [PS_FAULT_SEED] = "seed",
+    [PS_FAULT_TOMBSTONE] = "tombstone",
+    [PS_FAULT_CAS] = "cas",
+};
+
 static int handle(void *ctx, int id, const char *arg, nx_err *err)
 {
     ps_opts *o = ctx;
@@ -75,19 +82,14 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
             return nx_fail_wrap(err, "--node: ");
         o->node = arg;
         return 0;
-    case OPT_INJECT_FAULT:
-        if (strcmp(arg, "seed") == 0)
-            o->fault = PS_FAULT_SEED;
-        else if (strcmp(arg, "tombstone") == 0)
-            o->fault = PS_FAULT_TOMBSTONE;
-        else if (strcmp(arg, "cas") == 0)
-            o->fault = PS_FAULT_CAS;
-        else
-            return nx_fail(err,
-                           "--inject-fault: '%s' is not allowed (allowed: seed, tombstone, "
-                           "cas)",
-                           arg);
+    case OPT_INJECT_FAULT: {
+        int f = 0;
+        if (nx_parse_choice("inject-fault", arg, fault_names, PS_FAULT_SEED, PS_FAULT_CAS, &f,
+                            err) != 0)
+            return -1;
+        o->fault = (ps_fault)f;
         return 0;
+    }
     }
     return nx_fail(err, "internal error: unhandled option %d", id);
 }
@@ -112,12 +114,8 @@ static void apply_quick(ps_opts *o)
 static int check_combination(const ps_opts *o, nx_err *err)
 {
     /* nx_run refuses these too, but they are usage errors: exit 2, not 1. */
-    const nx_opts *c = &o->common;
-    if (c->replicas > 1 && c->cluster < c->replicas && c->url == NULL)
-        return nx_fail(err, "--replicas %ld needs a cluster: add --cluster 3 or --url to one",
-                       c->replicas);
-    if (c->url && c->cluster)
-        return nx_fail(err, "--url and --cluster exclude each other");
+    if (nx_cli_check_deployment(&o->common, err) != 0)
+        return -1;
     long deepest = o->history[o->nhistory - 1];
     double cells = (double)o->nodes * (double)o->props;
     double points = cells * (double)deepest;
@@ -132,6 +130,14 @@ static int check_combination(const ps_opts *o, nx_err *err)
         return nx_fail(err, "%.0f points of --payload %ld bytes is more than %ld bytes", points,
                        o->common.payload, MAX_DATA_BYTES);
     return 0;
+}
+
+static int finish(void *ctx, nx_err *err)
+{
+    ps_opts *o = ctx;
+    if (o->common.quick)
+        apply_quick(o);
+    return check_combination(o, err);
 }
 
 nx_cli_result ps_opts_parse(int argc, char **argv, ps_opts *o, nx_err *err)
@@ -150,37 +156,17 @@ nx_cli_result ps_opts_parse(int argc, char **argv, ps_opts *o, nx_err *err)
         .summary = summary,
         .default_count = 0, /* hidden: the workload is nodes x props x history */
         .default_payload = 16,
-        .options = own,
-        .noptions = sizeof own / sizeof *own,
+        NX_CLI_OPTIONS(own),
         .handle = handle,
+        .finish = finish,
         .ctx = o,
         .hidden = not_used,
     };
     nx_opts_init(&o->common, &spec);
-    nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->common, err);
-    if (r != NX_CLI_RUN)
-        return r;
-    if (o->common.quick)
-        apply_quick(o);
-    nx_err local;
-    if (check_combination(o, &local) != 0) {
-        nx_fail(err, "point-store: %s (see point-store --help)", local.msg);
-        return NX_CLI_USAGE;
-    }
-    return NX_CLI_RUN;
+    return nx_cli_parse(argc, argv, &spec, &o->common, err);
 }
 
 const char *ps_fault_name(ps_fault f)
 {
-    switch (f) {
-    case PS_FAULT_SEED:
-        return "seed";
-    case PS_FAULT_TOMBSTONE:
-        return "tombstone";
-    case PS_FAULT_CAS:
-        return "cas";
-    case PS_FAULT_NONE:
-        break;
-    }
-    return "none";
+    return f <= PS_FAULT_CAS ? fault_names[f] : "none";
 }

@@ -71,7 +71,8 @@ static int emit_row(ps_ctx *c, ps_method m, size_t di, const method_run *mr, nx_
         snprintf(case_name, sizeof case_name, "history=%ld", depth);
     size_t len = (size_t)snprintf(note, sizeof note,
                                   "%s; %ld nodes x %ld props; %llu random node reads in %ld "
-                                  "round(s), each checked against the model",
+                                  "round(s), each checked against the model; rate = 1 / mean "
+                                  "read time (one reader, reads back to back)",
                                   d->note, c->opts.nodes, c->opts.props, (unsigned long long)n,
                                   c->opts.common.repeat);
     if (di > 0 && di + 1 == c->opts.nhistory && len < sizeof note) {
@@ -142,7 +143,7 @@ int ps_read_depth(ps_ctx *c, size_t di, nx_err *err)
     }
     nx_progress_end(&prog);
     if (rc == 0 && !ps_quiet(c))
-        printf("  %-22s %12s %9s %12s %9s\n", "read state", "p50 us", "p99 us", "reads/s",
+        printf("  %-22s %12s %9s %12s %9s\n", "read state", "p50 us", "p99 us", "1/mean /s",
                "checked");
     for (int m = 0; m < PS_NMETHODS && rc == 0; m++) {
         if (ps_method_runs(c, (ps_method)m))

@@ -5,20 +5,16 @@
  * pass, as the story interleaves it). Rows of the R3 pass carry their R3/R1
  * ratio in the note, and a table puts the two passes side by side.
  *
- * Every row goes through ps_compare_row (from ps_emit): in the first pass
- * it is remembered, in the second it is matched (op, case, store) and
- * annotated. */
+ * Every row goes through ps_compare_row (ps_compare.h, from ps_emit). */
 #ifndef PS_REPLICAS_H
 #define PS_REPLICAS_H
 
 #include <stdbool.h>
 
 #include "nx_err.h"
-#include "nx_results.h"
+#include "ps_compare.h"
 
 typedef struct ps_ctx ps_ctx;
-
-#define PS_PASSES_MAX 2
 
 /* Defaults of a comparison run, so both passes fit in a few minutes (an R3
  * write costs several times an R1 write). Options given are kept. */
@@ -33,8 +29,6 @@ typedef struct ps_plan {
     char why[256]; /* why R3 is not measured when it could have been; "" otherwise */
 } ps_plan;
 
-typedef struct ps_compare ps_compare;
-
 /* Decides the passes (see tsd's plan: --replicas picks one; otherwise R1
  * and R3 on a cluster, a --url deployment being asked with a small R3
  * stream created and deleted at once under the run's scope), lowers the
@@ -48,14 +42,8 @@ void ps_pass_begin(ps_ctx *c, const ps_plan *plan, int p);
  * pass starts clean on the same deployment. */
 int ps_pass_end(ps_ctx *c, nx_err *err);
 
-/* The row to write: row itself, or (second pass, matched) a copy with the
- * R3/R1 ratio added to its note, built in *scratch. */
-const nx_row *ps_compare_row(ps_compare *cmp, const nx_row *row, nx_row *scratch);
-
 /* The passes side by side (nothing when not comparing). Printed also when
  * the R3 pass failed, with what it got to. */
 void ps_compare_print(const ps_ctx *c, const ps_plan *plan);
-
-void ps_compare_free(ps_compare *cmp);
 
 #endif

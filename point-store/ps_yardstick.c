@@ -75,7 +75,7 @@ int ps_ping_emit(ps_ctx *c, size_t di, const ps_ping *p, nx_err *err)
     row.seconds = (double)p->busy_ns / 1e9;
     row.rate_per_s = rate;
     nx_row_set_latency(&row, p->all);
-    row.verified = false; /* nothing stored or read back */
+    row.verified = NX_VERIFIED_COUNT; /* every PONG came back; nothing stored */
     row.note = note;
     return ps_emit(c, &row, err);
 }

@@ -5,6 +5,7 @@ Shared by scripts/summarize and scripts/plot. Python 3 standard library only.
 
 import csv
 import os
+import re
 
 SCHEMA = ("run_id,utc,experiment,case,op,store,storage,replicas,payload_bytes,count,seconds,"
           "rate_per_s,p50_us,p90_us,p99_us,max_us,bytes,server_version,client_version,verified,"
@@ -36,14 +37,143 @@ def load_csv(path):
         raise Refused(f"{path}: not a readable CSV file: {e}") from e
 
 
+# scripts/run-all.sh names each process of one invocation
+# <invocation>-v<server version>-r<repeat>: the invocation is the run.
+_PROCESS_SUFFIX = re.compile(r"^(?P<inv>.+)-v[0-9][0-9A-Za-z.]*-r[0-9]+$")
+
+
+def invocation(run_id):
+    """The invocation a process run id belongs to (itself when it is not run-all's)."""
+    m = _PROCESS_SUFFIX.match(run_id)
+    return m.group("inv") if m else run_id
+
+
 def pick_run(rows, run_id=None):
-    """The rows of run_id, or of the run that wrote the newest row."""
-    if run_id:
-        return [r for r in rows if r["run_id"] == run_id]
-    if not rows:
-        return []
-    latest = max(rows, key=lambda r: r["utc"])["run_id"]
-    return [r for r in rows if r["run_id"] == latest]
+    """The rows of run_id (an invocation: every process of it), or of the invocation that
+    wrote the newest row."""
+    if not run_id:
+        if not rows:
+            return []
+        run_id = invocation(max(rows, key=lambda r: r["utc"])["run_id"])
+    return [r for r in rows if r["run_id"] == run_id or invocation(r["run_id"]) == run_id]
+
+
+class Fig(float):
+    """A figure measured n times: the median, with the lowest and highest."""
+
+    def __new__(cls, values):
+        vals = sorted(values)
+        n = len(vals)
+        mid = vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+        f = super().__new__(cls, mid)
+        f.lo, f.hi, f.n = vals[0], vals[-1], n
+        return f
+
+    def __str__(self):
+        return fmt_value(self)
+
+
+def fmt_value(v, digits=1):
+    """A figure as a table shows it; a repeated one as 'median (min-max)'."""
+    if v is None:
+        return "-"
+
+    def one(x):
+        if abs(x) >= 1000:
+            return f"{x:,.0f}"
+        return f"{x:.{digits}f}"
+    if isinstance(v, Fig) and v.n > 1 and v.lo != v.hi:
+        return f"{one(v)} ({one(v.lo)}-{one(v.hi)})"
+    return one(v)
+
+
+def overlap(a, b):
+    """True when two repeated figures' ranges overlap (a single figure has a point range)."""
+    alo, ahi = (a.lo, a.hi) if isinstance(a, Fig) else (a, a)
+    blo, bhi = (b.lo, b.hi) if isinstance(b, Fig) else (b, b)
+    return alo <= bhi and blo <= ahi
+
+
+def repeated(v):
+    return isinstance(v, Fig) and v.n > 1
+
+
+def verdict(a, b, higher="higher", lower="lower"):
+    """Compares a to b: `higher` or `lower` only when both were repeated and their ranges do
+    not overlap; 'within noise' when they overlap; 'one run' when either was measured once
+    (no range, no verdict)."""
+    if a is None or b is None:
+        return "-"
+    if not (repeated(a) and repeated(b)):
+        return "one run"
+    if overlap(a, b):
+        return "within noise"
+    return higher if a > b else lower
+
+
+NUMERIC = ("payload_bytes", "count", "seconds", "rate_per_s", "p50_us", "p90_us", "p99_us",
+           "max_us", "bytes")
+_VERIFIED_RANK = {"yes": 0, "count": 1, "": 2, "no": 3}
+
+
+def nats_version_of(rows):
+    """{run_id: the nats-server version its JetStream rows name} (SQLite rows carry SQLite's
+    version; they belong to the server of the process that measured them)."""
+    seen = {}
+    for r in rows:
+        if r["store"] == "jetstream" and r["server_version"]:
+            seen.setdefault(r["run_id"], {}).setdefault(r["server_version"], 0)
+            seen[r["run_id"]][r["server_version"]] += 1
+    return {rid: max(vs, key=vs.get) for rid, vs in seen.items()}
+
+
+def version_key(v):
+    out = []
+    for part in re.split(r"[.-]", v):
+        out.append(int(part) if part.isdigit() else -1)
+    return out
+
+
+def by_server(rows):
+    """[(nats-server version, rows of every process that ran on it)], oldest first. A run
+    without JetStream rows counts as version ''."""
+    of = nats_version_of(rows)
+    groups = {}
+    for r in rows:
+        groups.setdefault(of.get(r["run_id"], ""), []).append(r)
+    return sorted(groups.items(), key=lambda kv: version_key(kv[0]))
+
+
+def collapse(rows):
+    """One row per measurement across repeats (same op, case, store, storage, replicas,
+    payload): numeric fields become Figs (median, min, max) where they vary, verified is the
+    worst of the repeats, the note is the first repeat's. Order of first appearance kept."""
+    groups, order = {}, []
+    for r in rows:
+        key = (r["op"], r["case"], r["store"], r["storage"], r["replicas"], r["payload_bytes"],
+               r["experiment"])
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(r)
+    out = []
+    for key in order:
+        reps = groups[key]
+        row = dict(reps[0])
+        row["repeats"] = len({r["run_id"] for r in reps}) if len(reps) > 1 else 1
+        for k in NUMERIC:
+            vals = []
+            for r in reps:
+                try:
+                    vals.append(float(r[k]))
+                except (KeyError, ValueError):
+                    pass
+            if len(vals) > 1 and len(vals) == len(reps):
+                row[k] = Fig(vals)
+        row["verified"] = max((r["verified"] for r in reps),
+                              key=lambda v: _VERIFIED_RANK.get(v, 2))
+        out.append(row)
+    return out
 
 
 def load_runs(results_dir, run_id=None):
@@ -65,12 +195,16 @@ def load_runs(results_dir, run_id=None):
 
 
 def num(row, key):
-    """The field as a float, or None when the row is missing or the field empty."""
+    """The field as a float (a Fig when repeated), or None when the row is missing or the
+    field empty."""
     if row is None:
         return None
+    v = row.get(key)
+    if isinstance(v, float):
+        return v
     try:
-        return float(row[key])
-    except (KeyError, ValueError):
+        return float(v)
+    except (TypeError, ValueError):
         return None
 
 

@@ -17,7 +17,7 @@ if [[ $# -gt 0 && "$1" != "--" ]]; then
 fi
 [[ "${1:-}" == "--" ]] && shift
 
-scripts/install-deps.sh
+scripts/install-deps.sh --servers
 
 if [[ -f "$build/build.ninja" ]]; then
   meson setup --reconfigure "$build" "$@" >/dev/null

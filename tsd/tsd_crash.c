@@ -12,21 +12,8 @@
 #include "nx_results.h"
 #include "nx_sqlite.h"
 #include "tsd_ctx.h"
-#include "tsd_tally.h"
-
-void tsd_crash_add(tsd_crash_stats *st, const tsd_tally_sum *sum)
-{
-    st->written += sum->written;
-    st->acked += sum->acked;
-    st->present += sum->present;
-    st->lost += sum->lost;
-    st->unacked += sum->unacked;
-    st->survived += sum->survived;
-    if (st->min_acked == 0 || sum->acked < st->min_acked)
-        st->min_acked = sum->acked;
-    if (sum->acked > st->max_acked)
-        st->max_acked = sum->acked;
-}
+#include "tsd_js_crash.h"
+#include "tsd_sqlite_crash.h"
 
 static uint64_t splitmix(uint64_t *state)
 {
@@ -131,19 +118,20 @@ static int write_row(tsd_ctx *ctx, const tsd_crash_stats *st, nx_err *err)
     if (!js)
         row.server_version = nx_sqlite_version_label();
     char note[512];
-    snprintf(
-        note, sizeof note,
-        "%ld rounds, SIGKILL at a random moment after >= 1000 %s (%llu to %llu); %s "
-        "%llu, lost %llu; unacknowledged %llu, survived %llu; present %llu of %llu "
-        "written; %s; seconds = median %s (max_us: slowest); %s; process crash only, "
-        "not an OS crash or power loss",
-        st->rounds, js ? "positive acks" : "committed points", (unsigned long long)st->min_acked,
-        (unsigned long long)st->max_acked, js ? "acked" : "committed",
-        (unsigned long long)st->acked, (unsigned long long)st->lost,
-        (unsigned long long)st->unacked, (unsigned long long)st->survived,
-        (unsigned long long)st->present, (unsigned long long)st->written, st->detail,
-        js ? "restart to ready" : "open + integrity_check",
-        js ? "file storage; nats-server 2.9 fsyncs on an interval" : "WAL, synchronous=NORMAL");
+    snprintf(note, sizeof note,
+             "%ld rounds, SIGKILL at a random moment after >= 1000 %s (%llu to %llu); %s "
+             "%llu, lost %llu; unacknowledged %llu, survived %llu; present %llu of %llu "
+             "written; %s; seconds = median %s (max_us: slowest); %s; process crash only, "
+             "not an OS crash or power loss",
+             st->rounds, js ? "positive acks" : "committed points",
+             (unsigned long long)st->min_acked, (unsigned long long)st->max_acked,
+             js ? "acked" : "committed", (unsigned long long)st->acked,
+             (unsigned long long)st->lost, (unsigned long long)st->unacked,
+             (unsigned long long)st->survived, (unsigned long long)st->present,
+             (unsigned long long)st->written, st->detail,
+             js ? "from the restart until the stream answers with its messages"
+                : "open + integrity_check",
+             js ? "file storage; nats-server fsyncs on an interval" : "WAL, synchronous=NORMAL");
     row.note = note;
     return nx_results_append(ctx->run->results, &row, err);
 }
@@ -209,8 +197,9 @@ void tsd_crash_print(FILE *out, const tsd_crash_result *r)
     print_stats(out, &r->sqlite);
     if (r->skipped[0])
         fprintf(out, "  jetstream  %s\n", r->skipped);
-    fprintf(out, "  acked = acknowledged by JetStream / COMMIT returned in SQLite before the kill; "
-                 "survived = unacknowledged but present after the restart;\n"
-                 "  recovery = restart until the server accepted clients (JetStream) / open + "
-                 "integrity_check (SQLite)\n");
+    fprintf(out,
+            "  acked = acknowledged by JetStream / COMMIT returned in SQLite before the kill; "
+            "survived = unacknowledged but present after the restart;\n"
+            "  recovery = restart until the stream answered with its messages (JetStream) / open + "
+            "integrity_check (SQLite)\n");
 }

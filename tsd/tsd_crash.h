@@ -20,25 +20,7 @@
 #include <stdio.h>
 
 #include "nx_err.h"
-#include "nx_stats.h"
-
-/* The rounds of one store, summed. */
-typedef struct tsd_crash_stats {
-    const char *store; /* "jetstream" or "sqlite" */
-    char case_name[96];
-    long rounds;        /* rounds run */
-    uint64_t written;   /* points handed to the store */
-    uint64_t acked;     /* acked (JetStream) or committed (SQLite) before the kill */
-    uint64_t present;   /* read back after the restart */
-    uint64_t lost;      /* acked but missing: must be 0 */
-    uint64_t unacked;   /* written - acked */
-    uint64_t survived;  /* present although not acked */
-    uint64_t min_acked; /* the fewest acked at a kill (at least 1000) */
-    uint64_t max_acked;
-    double recovery_s[2]; /* median and max: restart until the store answered */
-    char detail[160];     /* what else the check found ("integrity_check ok in 20 rounds") */
-    bool verified;        /* every round: no acked point lost, all intact */
-} tsd_crash_stats;
+#include "tsd_crash_stats.h"
 
 typedef struct tsd_crash_result {
     bool ran;
@@ -55,16 +37,5 @@ int tsd_crash_run(tsd_ctx *ctx, tsd_crash_result *out, nx_err *err);
 
 /* The table lines; nothing when no round ran. */
 void tsd_crash_print(FILE *out, const tsd_crash_result *r);
-
-/* One round of each store (tsd_js_crash.c, tsd_sqlite_crash.c). The
- * round's figures are added to st; a lost or corrupt point fails. */
-int tsd_js_crash_round(tsd_ctx *ctx, uint64_t seed, uint64_t rng, tsd_crash_stats *st,
-                       double *recovery_s, nx_err *err);
-int tsd_sqlite_crash_round(tsd_ctx *ctx, const char *dir, uint64_t seed, uint64_t rng,
-                           tsd_crash_stats *st, double *recovery_s, nx_err *err);
-
-/* Adds one round's sum to st. */
-struct tsd_tally_sum;
-void tsd_crash_add(tsd_crash_stats *st, const struct tsd_tally_sum *sum);
 
 #endif

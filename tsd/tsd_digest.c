@@ -69,3 +69,19 @@ int tsd_digest_expected(const tsd_gen *gen, uint64_t g0, uint64_t n, uint64_t st
     *out = d;
     return 0;
 }
+
+int tsd_digest_read(tsd_digest_read_fn read, void *arg, const char *what, const char *again,
+                    int64_t *elapsed_ns, nx_err *err)
+{
+    bool differs = false;
+    int rc = read(arg, false, elapsed_ns, &differs, err);
+    if (rc == 0 || !differs)
+        return rc;
+    nx_err first = *err;
+    int64_t ignored;
+    bool still = false;
+    if (read(arg, true, &ignored, &still, err) != 0)
+        return nx_fail_wrap(err, "%s from the model (digest); %s checking every byte: ", what,
+                            again);
+    return nx_fail(err, "%s, but %s checking every byte found no difference", first.msg, again);
+}

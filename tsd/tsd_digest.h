@@ -9,6 +9,7 @@
 #ifndef TSD_DIGEST_H
 #define TSD_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,5 +35,17 @@ static inline uint64_t tsd_digest_add(uint64_t d, const uint8_t *payload, size_t
  * model says they must read. Fails only without memory. */
 int tsd_digest_expected(const tsd_gen *gen, uint64_t g0, uint64_t n, uint64_t stride, uint64_t *out,
                         nx_err *err);
+
+/* One read of what a case stored, checked by digest (full false) or byte by
+ * byte (full true). Sets *elapsed_ns (< 0 when not measured) and
+ * *content_differs when the content, not a count or an order, differed. */
+typedef int (*tsd_digest_read_fn)(void *arg, bool full, int64_t *elapsed_ns, bool *content_differs,
+                                  nx_err *err);
+
+/* Reads once by digest; when only the digest differs, reads again byte by
+ * byte to name the first point that differs. what says what differed ("the
+ * rows differ"), again what the second read is ("a second read"). */
+int tsd_digest_read(tsd_digest_read_fn read, void *arg, const char *what, const char *again,
+                    int64_t *elapsed_ns, nx_err *err);
 
 #endif

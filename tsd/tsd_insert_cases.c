@@ -92,8 +92,16 @@ static tsd_load checked_model(const tsd_ctx *ctx, const tsd_load *load)
 
 static int run_case(tsd_ctx *ctx, const insert_case *ic, tsd_load *load, nx_err *err)
 {
+    tsd_insert_spec spec = {
+        .op = ic->op, .name = ic->name, .note = ic->note, .how = ic->how, .count = ic->count};
+    return tsd_insert_spec_run(ctx, &spec, load, err);
+}
+
+int tsd_insert_spec_run(tsd_ctx *ctx, const tsd_insert_spec *ic, tsd_load *load, nx_err *err)
+{
     tsd_case *c = tsd_ctx_case(ctx, ic->op, ic->name, ic->count, err);
-    if (c == NULL || tsd_stream_fresh(ctx, 0, err) != 0)
+    if (c == NULL ||
+        (ic->make_stream ? ic->make_stream(ctx, ic->arg, err) : tsd_stream_fresh(ctx, 0, err)) != 0)
         return -1;
     snprintf(c->note, sizeof c->note, "%s", ic->note);
     *load = (tsd_load){.gen = tsd_ctx_gen(ctx), .first_g = 0, .count = ic->count, .seq_base = 1};
@@ -106,7 +114,8 @@ static int run_case(tsd_ctx *ctx, const insert_case *ic, tsd_load *load, nx_err 
     tsd_cpu before, after;
     tsd_cpu_now(ctx->run, &before);
     int64_t elapsed = 0;
-    int rc = tsd_publish(ctx, &how, load, &clock, lat, &elapsed, err);
+    int rc = ic->publish ? ic->publish(ctx, &how, ic->arg, load, &clock, lat, &elapsed, err)
+                         : tsd_publish(ctx, &how, load, &clock, lat, &elapsed, err);
     tsd_cpu_now(ctx->run, &after);
     /* A case that wrote its points counts with the outcome of the read-back
      * (verified=no when it failed); one that could not write does not. */

@@ -17,16 +17,18 @@
 #include "nx_watchdog.h"
 #include "tsd_crash.h"
 #include "tsd_ctx.h"
+#include "tsd_current.h"
 #include "tsd_failover.h"
 #include "tsd_insert_cases.h"
 #include "tsd_opts.h"
+#include "tsd_power.h"
 #include "tsd_read_cases.h"
 #include "tsd_replicas.h"
 #include "tsd_retention.h"
 #include "tsd_sqlite.h"
 #include "tsd_summary.h"
 
-static int setup(tsd_ctx *ctx, nx_run *run, const tsd_opts *opts, nx_err *err)
+static int pass_open(tsd_ctx *ctx, nx_run *run, const tsd_opts *opts, nx_err *err)
 {
     ctx->run = run;
     ctx->opts = opts;
@@ -37,7 +39,7 @@ static int setup(tsd_ctx *ctx, nx_run *run, const tsd_opts *opts, nx_err *err)
     return tsd_series_init(&ctx->series, (uint32_t)opts->series, run->scope, err);
 }
 
-static int measure(tsd_ctx *ctx, double *build_ns, nx_err *err)
+static int measure_pass(tsd_ctx *ctx, double *build_ns, nx_err *err)
 {
     const tsd_opts *o = ctx->opts;
     tsd_load last = {0};
@@ -49,6 +51,10 @@ static int measure(tsd_ctx *ctx, double *build_ns, nx_err *err)
     }
     for (long r = 0; r < o->base.repeat; r++)
         if (tsd_reads_run(ctx, &last, err) != 0)
+            return -1;
+    /* After the reads: they read the stream the last insert case left. */
+    for (long r = 0; r < o->base.repeat; r++)
+        if (tsd_current_run(ctx, r, err) != 0)
             return -1;
     if (tsd_ranges_run(ctx, err) != 0)
         return -1;
@@ -68,7 +74,7 @@ static double peak_rss_mb(void)
     return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
 }
 
-static void report(const tsd_ctx *ctx, double build_ns, int64_t started_ns)
+static void report_pass(const tsd_ctx *ctx, double build_ns, int64_t started_ns)
 {
     if (ctx->opts->base.quiet)
         return;
@@ -128,83 +134,129 @@ static void report_beyond(const tsd_plan *plan, const tsd_ctx *ctx, const tsd_fa
     fflush(stdout);
 }
 
+/* Everything one run holds from set-up to clean-up. */
+typedef struct tsd_story {
+    tsd_opts *opts; /* the plan lowers its defaults for an R1/R3 comparison */
+    int64_t started_ns;
+    nx_run run;
+    bool opened;
+    tsd_plan plan;
+    tsd_opts pass_opts[TSD_PASSES_MAX];
+    tsd_ctx ctx[TSD_PASSES_MAX];
+    double build_ns[TSD_PASSES_MAX];
+    tsd_failover fo;
+    tsd_crash_result crash;
+    tsd_power_result power;
+} tsd_story;
+
+/* Connected, watched and planned. Returns the exit status of a failure: a
+ * point too large for the server is bad usage, found only once connected. */
+static int set_up(tsd_story *s, nx_err *err)
+{
+    if (nx_run_open(&s->run, "tsd", &s->opts->base, err) != 0)
+        return 1;
+    s->opened = true;
+    if (payload_fits(&s->run, s->opts, err) != 0)
+        return NX_EXIT_USAGE;
+    if (nx_watchdog_start("tsd", err) != 0)
+        return 1;
+    nx_watchdog_watch(s->run.server, "the nats-server");
+    return tsd_plan_make(&s->run, s->opts, &s->plan, err) == 0 ? 0 : 1;
+}
+
+/* One pass per replicas setting (R1, then R3 with a cluster), each case
+ * checked as it runs; then the crash rounds and the power cuts. */
+static int measure(tsd_story *s, nx_err *err)
+{
+    for (int p = 0; p < s->plan.npasses; p++) {
+        tsd_ctx *ctx = &s->ctx[p];
+        s->pass_opts[p] = tsd_plan_pass_opts(&s->plan, s->opts, p);
+        if (pass_open(ctx, &s->run, &s->pass_opts[p], err) != 0 ||
+            measure_pass(ctx, &s->build_ns[p], err) != 0)
+            return -1;
+        if (wants_failover(ctx) &&
+            tsd_failover_run(ctx, (uint64_t)s->opts->failover_count, &s->fo, err) != 0)
+            return -1;
+    }
+    if (tsd_crash_run(&s->ctx[0], &s->crash, err) != 0 ||
+        tsd_power_run(&s->ctx[0], &s->power, err) != 0)
+        return -1;
+    if (s->plan.npasses == 2)
+        tsd_replicas_annotate(&s->ctx[1].report, &s->ctx[0].report);
+    return 0;
+}
+
+/* Rows are written even when the run failed: a case whose check failed is
+ * there with verified=no, after the cases measured before it. The first
+ * failure stays the one reported. */
+static int write_rows(tsd_story *s, int status, nx_err *err)
+{
+    for (int p = 0; p < s->plan.npasses; p++) {
+        nx_err ignore;
+        if (s->ctx[p].run != NULL &&
+            tsd_report_write(&s->ctx[p].report, s->run.results, (size_t)s->opts->base.payload,
+                             status == 0 ? err : &ignore) != 0 &&
+            status == 0)
+            status = 1;
+    }
+    return status;
+}
+
+static void report(const tsd_story *s)
+{
+    for (int p = 0; p < s->plan.npasses; p++)
+        report_pass(&s->ctx[p], s->build_ns[p], s->started_ns);
+    report_beyond(&s->plan, s->ctx, &s->fo, &s->run);
+    if (!s->opts->base.quiet) {
+        tsd_crash_print(stdout, &s->crash);
+        tsd_power_print(stdout, &s->power);
+    }
+}
+
+/* The failover verdict comes last: its row (verified=no) and its table are
+ * out before it fails the run. */
+static int verify_failover(const tsd_story *s, nx_err *err)
+{
+    if (s->fo.count > 0 && !s->fo.verified) {
+        nx_fail(err, "%s", s->fo.why);
+        return 1;
+    }
+    return 0;
+}
+
+static void clean_up(tsd_story *s, int status, nx_err *err)
+{
+    /* A server that died under the run is the cause; say that. */
+    nx_watchdog_stop(status != 0 ? err : NULL);
+    if (status != 0)
+        fprintf(stderr, status == NX_EXIT_USAGE ? "%s\n" : "tsd: %s\n", err->msg);
+    tsd_power_free(&s->power);
+    for (int p = 0; p < TSD_PASSES_MAX; p++) {
+        tsd_report_free(&s->ctx[p].report);
+        tsd_series_free(&s->ctx[p].series);
+    }
+    if (s->opened)
+        nx_run_close(&s->run);
+    nats_Close();
+}
+
 int main(int argc, char **argv)
 {
     int64_t started = nx_now_ns();
     tsd_opts opts;
     nx_err err = {{0}};
-    switch (tsd_opts_parse(&opts, argc, argv, &err)) {
-    case NX_CLI_RUN:
-        break;
-    case NX_CLI_DONE:
-        return 0;
-    case NX_CLI_USAGE:
-        fprintf(stderr, "%s\n", err.msg);
-        return NX_EXIT_USAGE;
+    int status = 0;
+    if (nx_cli_exits(tsd_opts_parse(&opts, argc, argv, &err), &err, &status))
+        return status;
+    tsd_story s = {.opts = &opts, .started_ns = started, .build_ns = {-1, -1}};
+    status = set_up(&s, &err);
+    if (status == 0 && measure(&s, &err) != 0)
+        status = 1;
+    status = write_rows(&s, status, &err);
+    if (status == 0) {
+        report(&s);
+        status = verify_failover(&s, &err);
     }
-
-    nx_run run;
-    tsd_plan plan = {0};
-    tsd_opts pass_opts[TSD_PASSES_MAX];
-    tsd_ctx ctx[TSD_PASSES_MAX] = {{0}};
-    double build_ns[TSD_PASSES_MAX] = {-1, -1};
-    tsd_failover fo = {0};
-    tsd_crash_result crash = {0};
-    int rc = nx_run_open(&run, "tsd", &opts.base, &err);
-    bool opened = rc == 0;
-    bool usage = rc == 0 && payload_fits(&run, &opts, &err) != 0;
-    if (usage)
-        rc = -1;
-    if (rc == 0)
-        rc = nx_watchdog_start("tsd", &err);
-    if (rc == 0)
-        nx_watchdog_watch(run.server, "the nats-server");
-    if (rc == 0)
-        rc = tsd_plan_make(&run, &opts, &plan, &err);
-    /* One pass per replicas setting (R1, then R3 with a cluster). */
-    for (int p = 0; rc == 0 && p < plan.npasses; p++) {
-        pass_opts[p] = tsd_plan_pass_opts(&plan, &opts, p);
-        rc = setup(&ctx[p], &run, &pass_opts[p], &err);
-        if (rc == 0)
-            rc = measure(&ctx[p], &build_ns[p], &err);
-        if (rc == 0 && wants_failover(&ctx[p]))
-            rc = tsd_failover_run(&ctx[p], (uint64_t)opts.failover_count, &fo, &err);
-    }
-    if (rc == 0)
-        rc = tsd_crash_run(&ctx[0], &crash, &err);
-    if (rc == 0 && plan.npasses == 2)
-        tsd_replicas_annotate(&ctx[1].report, &ctx[0].report);
-    /* Rows are written even when the run failed: a case whose check failed
-     * is there with verified=no, after the cases measured before it. */
-    for (int p = 0; p < plan.npasses; p++) {
-        nx_err ignore;
-        if (ctx[p].run != NULL &&
-            tsd_report_write(&ctx[p].report, run.results, (size_t)opts.base.payload,
-                             rc == 0 ? &err : &ignore) != 0 &&
-            rc == 0)
-            rc = -1;
-    }
-    if (rc == 0) {
-        for (int p = 0; p < plan.npasses; p++)
-            report(&ctx[p], build_ns[p], started);
-        report_beyond(&plan, ctx, &fo, &run);
-        if (!opts.base.quiet)
-            tsd_crash_print(stdout, &crash);
-    }
-    /* Its row is written (verified=no) before the run fails. */
-    if (rc == 0 && fo.count > 0 && !fo.verified)
-        rc = nx_fail(&err, "%s", fo.why);
-    /* A server that died under the run is the cause; say that. */
-    nx_watchdog_stop(rc != 0 ? &err : NULL);
-    if (rc != 0)
-        fprintf(stderr, usage ? "%s\n" : "tsd: %s\n", err.msg);
-
-    for (int p = 0; p < TSD_PASSES_MAX; p++) {
-        tsd_report_free(&ctx[p].report);
-        tsd_series_free(&ctx[p].series);
-    }
-    if (opened)
-        nx_run_close(&run);
-    nats_Close();
-    return rc == 0 ? 0 : usage ? NX_EXIT_USAGE : 1;
+    clean_up(&s, status, &err);
+    return status;
 }

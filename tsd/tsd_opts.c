@@ -17,6 +17,11 @@ enum {
     OPT_CRASH_ROUNDS,
     OPT_INJECT_FAULT,
     OPT_FAILOVER_COUNT,
+    OPT_POWER_CUTS,
+    OPT_BATCH_SIZE,
+    OPT_BATCH_INFLIGHT,
+    OPT_FAST_FLOW,
+    OPT_FAST_OUTSTANDING,
 };
 
 static const nx_cli_option own_options[] = {
@@ -51,6 +56,21 @@ static const nx_cli_option own_options[] = {
     {"failover-count", "N", OPT_FAILOVER_COUNT,
      "points of the failover case (R3 on a spawned --cluster 3: the stream leader is killed "
      "at 1/3); 0 skips it (default 30000; --quick 3000)"},
+    {"power-cuts", "N", OPT_POWER_CUTS,
+     "power loss: N cuts per setting (JetStream default sync, sync_interval 1s and always; "
+     "SQLite WAL NORMAL and FULL) on a FUSE mount that drops unsynced bytes; 0 skips it "
+     "(default 0; scripts/run-all.sh gives 50, --quick 3)"},
+    {"batch-size", "N[,N...]", OPT_BATCH_SIZE,
+     "atomic batch publish (nats-server 2.12+): points per batch to sweep, 1 to 1000 (the "
+     "server's limit) (default 10,100,1000)"},
+    {"batch-inflight", "N[,N...]", OPT_BATCH_INFLIGHT,
+     "atomic batches committed and not yet acked, 1 to 50 (the server's per-stream limit) "
+     "(default 1,4)"},
+    {"fast-flow", "N[,N...]", OPT_FAST_FLOW,
+     "fast-ingest batch (nats-server 2.14+): initial flow (a flow ack every N points at most; "
+     "the server may lower it) to sweep, 1 to 65535 (default 100,1000)"},
+    {"fast-outstanding", "N", OPT_FAST_OUTSTANDING,
+     "fast-ingest flow acks outstanding before the publisher waits, 1 to 16 (default 2)"},
 };
 
 static const char *const fault_names[] = {
@@ -64,19 +84,6 @@ static const char *const fault_names[] = {
 const char *tsd_fault_name(tsd_fault f)
 {
     return f <= TSD_FAULT_FAILOVER ? fault_names[f] : "?";
-}
-
-static int parse_fault(const char *arg, tsd_fault *out, nx_err *err)
-{
-    for (int f = TSD_FAULT_PAYLOAD; f <= TSD_FAULT_FAILOVER; f++)
-        if (strcmp(arg, fault_names[f]) == 0) {
-            *out = (tsd_fault)f;
-            return 0;
-        }
-    return nx_fail(err,
-                   "--inject-fault: '%s' is not allowed (allowed: payload, count, range, "
-                   "retention, sqlite, crash, crash-sqlite, failover)",
-                   arg);
 }
 
 static int handle(void *ctx, int id, const char *arg, nx_err *err)
@@ -118,11 +125,29 @@ static int handle(void *ctx, int id, const char *arg, nx_err *err)
     case OPT_NO_SQLITE:
         o->no_sqlite = true;
         return 0;
-    case OPT_INJECT_FAULT:
-        return parse_fault(arg, &o->fault, err);
+    case OPT_INJECT_FAULT: {
+        int f = 0;
+        if (nx_parse_choice("inject-fault", arg, fault_names, TSD_FAULT_PAYLOAD, TSD_FAULT_FAILOVER,
+                            &f, err) != 0)
+            return -1;
+        o->fault = (tsd_fault)f;
+        return 0;
+    }
+    case OPT_POWER_CUTS:
+        return nx_parse_long("power-cuts", arg, 0, 1000, &o->power_cuts, err);
     case OPT_FAILOVER_COUNT:
         o->failover_count_set = true;
         return nx_parse_long("failover-count", arg, 0, 10000000L, &o->failover_count, err);
+    case OPT_BATCH_SIZE:
+        return nx_parse_long_list("batch-size", arg, 1, 1000, o->batch_sizes, &o->nbatch_sizes,
+                                  err);
+    case OPT_BATCH_INFLIGHT:
+        return nx_parse_long_list("batch-inflight", arg, 1, 50, o->batch_inflight,
+                                  &o->nbatch_inflight, err);
+    case OPT_FAST_FLOW:
+        return nx_parse_long_list("fast-flow", arg, 1, 65535, o->fast_flows, &o->nfast_flows, err);
+    case OPT_FAST_OUTSTANDING:
+        return nx_parse_long("fast-outstanding", arg, 1, 16, &o->fast_outstanding, err);
     }
     return nx_fail(err, "internal error: unhandled option %d", id);
 }
@@ -143,13 +168,19 @@ static void set_defaults(tsd_opts *o)
     o->sqlite_batch = 1000;
     o->crash_rounds = 20;
     o->failover_count = 30000;
+    static const long sizes[] = {10, 100, 1000}, inflight[] = {1, 4}, flows[] = {100, 1000};
+    memcpy(o->batch_sizes, sizes, sizeof sizes);
+    o->nbatch_sizes = sizeof sizes / sizeof *sizes;
+    memcpy(o->batch_inflight, inflight, sizeof inflight);
+    o->nbatch_inflight = sizeof inflight / sizeof *inflight;
+    memcpy(o->fast_flows, flows, sizeof flows);
+    o->nfast_flows = sizeof flows / sizeof *flows;
+    o->fast_outstanding = 2;
 }
 
 /* --quick lowers only what the user left alone. */
 static void apply_quick(tsd_opts *o)
 {
-    if (!o->base.quick)
-        return;
     if (!o->base.count_set)
         o->base.count = 2000;
     if (!o->series_set)
@@ -167,12 +198,8 @@ static void apply_quick(tsd_opts *o)
 static int check_combination(const tsd_opts *o, nx_err *err)
 {
     /* nx_run refuses these too, but they are usage errors: exit 2, not 1. */
-    const nx_opts *b = &o->base;
-    if (b->replicas > 1 && b->cluster < b->replicas && b->url == NULL)
-        return nx_fail(err, "--replicas %ld needs a cluster: add --cluster 3 or --url to one",
-                       b->replicas);
-    if (b->url && b->cluster)
-        return nx_fail(err, "--url and --cluster exclude each other");
+    if (nx_cli_check_deployment(&o->base, err) != 0)
+        return -1;
     if (o->base.payload < TSD_MIN_PAYLOAD)
         return nx_fail(err,
                        "--payload: %ld is too small for tsd (at least %ld: each point's data "
@@ -207,6 +234,14 @@ static int check_combination(const tsd_opts *o, nx_err *err)
     return 0;
 }
 
+static int finish(void *ctx, nx_err *err)
+{
+    tsd_opts *o = ctx;
+    if (o->base.quick)
+        apply_quick(o);
+    return check_combination(o, err);
+}
+
 nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
 {
     memset(o, 0, sizeof *o);
@@ -226,22 +261,13 @@ nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
             "cluster with R3 the failover case kills the stream leader while publishing.",
         .default_count = TSD_DEFAULT_COUNT,
         .default_payload = TSD_DEFAULT_PAYLOAD,
-        .options = own_options,
-        .noptions = sizeof own_options / sizeof *own_options,
+        NX_CLI_OPTIONS(own_options),
         .handle = handle,
+        .finish = finish,
         .ctx = o,
     };
     nx_opts_init(&o->base, &spec);
-    nx_cli_result r = nx_cli_parse(argc, argv, &spec, &o->base, err);
-    if (r != NX_CLI_RUN)
-        return r;
-    apply_quick(o);
-    nx_err local = {{0}};
-    if (check_combination(o, &local) != 0) {
-        nx_fail(err, "tsd: %s (see tsd --help)", local.msg);
-        return NX_CLI_USAGE;
-    }
-    return NX_CLI_RUN;
+    return nx_cli_parse(argc, argv, &spec, &o->base, err);
 }
 
 long tsd_opts_sync_count(const tsd_opts *o)

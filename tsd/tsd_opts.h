@@ -46,6 +46,17 @@ typedef struct tsd_opts {
     long crash_rounds;
     bool crash_rounds_set;
     long failover_count; /* points of the failover case (R3, spawned cluster); 0 = none */
+    long power_cuts;     /* power-cut rounds per setting (tsd_power.h); 0 = none */
+    /* Batch publishing (2.12+, 2.14+): atomic batch sizes and batches in
+     * flight to sweep; fast-ingest initial flows (ack every N) and the
+     * flow acks outstanding before the publisher waits. */
+    long batch_sizes[NX_LIST_MAX];
+    size_t nbatch_sizes;
+    long batch_inflight[NX_LIST_MAX];
+    size_t nbatch_inflight;
+    long fast_flows[NX_LIST_MAX];
+    size_t nfast_flows;
+    long fast_outstanding;
     /* Which of the experiment's own options were given (--quick changes
      * only the others). */
     bool series_set, range_points_set, retention_set, sync_count_set, failover_count_set;

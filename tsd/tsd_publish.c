@@ -5,6 +5,11 @@
 #include "nx_conn.h"
 #include "nx_progress.h"
 #include "nx_stream.h"
+#include "nx_wait.h"
+
+/* JetStream error code of a publish refused while the stream's ingest
+ * queue is full (nats-server 2.11+). */
+#define TSD_JS_TOO_MANY_REQUESTS 10167
 
 /* Core publishes carry no ack. The last point goes out with js_Publish on
  * the same connection instead: the server stores one connection's messages
@@ -37,6 +42,15 @@ static int publish_core(tsd_ctx *ctx, tsd_writer *w, natsConnection *nc, jsCtx *
     jsPubAck *pa = NULL;
     jsErrCode jerr = 0;
     natsStatus s = js_Publish(&pa, js, subject, w->buf, (int)w->len, &po, &jerr);
+    /* 2.11+ answer "too many requests" while the stream's ingest queue is
+     * full: the points ahead are still being stored, so ask again (a
+     * point the full queue dropped shows in the sequence check below). */
+    for (int64_t waited = 0;
+         s != NATS_OK && jerr == TSD_JS_TOO_MANY_REQUESTS && waited < po.MaxWait; waited++) {
+        nx_sleep_ms(1);
+        jerr = 0;
+        s = js_Publish(&pa, js, subject, w->buf, (int)w->len, &po, &jerr);
+    }
     *elapsed_ns = nx_now_ns() - t0;
     nx_progress_end(&p);
     if (s != NATS_OK)

@@ -4,6 +4,7 @@
 #include "nx_progress.h"
 #include "nx_stream.h"
 #include "nx_sub.h"
+#include "tsd_digest.h"
 #include "tsd_jsmeta.h"
 #include "tsd_time_consumer.h"
 
@@ -126,11 +127,22 @@ static int read_ordered(tsd_ctx *ctx, tsd_check *c, nx_progress *p, nx_err *err)
     return rc;
 }
 
+typedef struct read_all_args {
+    tsd_ctx *ctx;
+    tsd_read_method m;
+    const tsd_load *load;
+    nx_hist *lat;
+} read_all_args;
+
 /* One read of the whole stream; *elapsed_ns < 0 when it did not get to the
- * end (nothing was measured). */
-static int read_once(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, bool full, nx_hist *lat,
-                     int64_t *elapsed_ns, bool *content_differs, nx_err *err)
+ * end (nothing was measured). Only the digest read is timed into lat. */
+static int read_once(void *arg, bool full, int64_t *elapsed_ns, bool *content_differs, nx_err *err)
 {
+    const read_all_args *a = arg;
+    tsd_ctx *ctx = a->ctx;
+    tsd_read_method m = a->m;
+    const tsd_load *load = a->load;
+    nx_hist *lat = full ? NULL : a->lat;
     *elapsed_ns = -1;
     *content_differs = false;
     tsd_check c;
@@ -161,22 +173,10 @@ int tsd_read_all(tsd_ctx *ctx, tsd_read_method m, const tsd_load *load, nx_hist 
     if (st.msgs != load->count)
         return nx_fail(err, "stream %s holds %llu points, the model expects %llu", ctx->stream,
                        (unsigned long long)st.msgs, (unsigned long long)load->count);
-    bool differs = false;
-    int rc = read_once(ctx, m, load, false, lat, elapsed_ns, &differs, err);
-    if (rc == 0 || !differs)
-        return rc != 0 ? nx_fail_wrap(err, "%s: ", tsd_read_op(m)) : 0;
-    /* Only the digest differed: read again, comparing every byte, to name
-     * the first point that differs. */
-    nx_err first = *err;
-    int64_t ignored;
-    bool again;
-    if (read_once(ctx, m, load, true, NULL, &ignored, &again, err) != 0)
-        return nx_fail_wrap(err,
-                            "%s: the read differs from the model (digest); a second read "
-                            "checking every byte: ",
-                            tsd_read_op(m));
-    return nx_fail(err, "%s: %s, but a second read checking every byte found no difference",
-                   tsd_read_op(m), first.msg);
+    read_all_args a = {.ctx = ctx, .m = m, .load = load, .lat = lat};
+    if (tsd_digest_read(read_once, &a, "the read differs", "a second read", elapsed_ns, err) != 0)
+        return nx_fail_wrap(err, "%s: ", tsd_read_op(m));
+    return 0;
 }
 
 /* After a failed range query, says whether the point the model expected
@@ -208,16 +208,37 @@ static void explain_range_failure(tsd_ctx *ctx, const tsd_range *q, const tsd_ge
                      (unsigned long long)i, (double)(q->start_ns - stored) / 1e6);
 }
 
-static int query_once(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, bool full,
-                      tsd_range_rx *rx, int64_t *elapsed_ns, nx_err *err)
+typedef struct query_args {
+    tsd_ctx *ctx;
+    const tsd_range *q;
+    const tsd_gen *gen;
+    tsd_range_rx rx;
+    uint64_t skipped; /* by the digest query */
+} query_args;
+
+/* What the digest query leaves for the caller. */
+static int query_done(query_args *a, bool full, bool *content_differs, int rc)
 {
+    if (!full)
+        a->skipped = a->rx.skipped;
+    *content_differs = a->rx.content_differs;
+    return rc;
+}
+
+static int query_once(void *arg, bool full, int64_t *elapsed_ns, bool *content_differs, nx_err *err)
+{
+    query_args *a = arg;
+    tsd_ctx *ctx = a->ctx;
+    const tsd_range *q = a->q;
+    const tsd_gen *gen = a->gen;
+    tsd_range_rx *rx = &a->rx;
     *elapsed_ns = -1;
     tsd_range_rx_start(rx, q, gen, full);
     tsd_time_consumer tc;
     int64_t t0 = nx_now_ns();
     if (tsd_time_consumer_open(&tc, ctx->run->nc, ctx->stream, ctx->series.subject[q->series],
                                q->start_ns, err) != 0)
-        return -1;
+        return query_done(a, full, content_differs, -1);
     int rc = 0;
     /* Every planned range has a point at or after its start, so a query
      * always receives at least one message. */
@@ -248,22 +269,15 @@ static int query_once(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, bool
     if (rc != 0 && !rx->content_differs)
         explain_range_failure(ctx, q, gen, rx, err);
     tsd_time_consumer_close(&tc, ctx->run->nc);
-    return rc;
+    return query_done(a, full, content_differs, rc);
 }
 
 int tsd_read_range(tsd_ctx *ctx, const tsd_range *q, const tsd_gen *gen, uint64_t *skipped,
                    int64_t *elapsed_ns, nx_err *err)
 {
-    tsd_range_rx rx;
-    int rc = query_once(ctx, q, gen, false, &rx, elapsed_ns, err);
-    *skipped = rx.skipped;
-    if (rc == 0 || !rx.content_differs)
-        return rc;
-    nx_err first = *err;
-    int64_t ignored;
-    if (query_once(ctx, q, gen, true, &rx, &ignored, err) != 0)
-        return nx_fail_wrap(err, "the query's points differ from the model (digest); the same "
-                                 "query checking every byte: ");
-    return nx_fail(err, "%s, but the same query checking every byte found no difference",
-                   first.msg);
+    query_args a = {.ctx = ctx, .q = q, .gen = gen};
+    int rc = tsd_digest_read(query_once, &a, "the query's points differ", "the same query",
+                             elapsed_ns, err);
+    *skipped = a.skipped;
+    return rc;
 }

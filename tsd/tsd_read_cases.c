@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "nx_stream.h"
+#include "tsd_direct_range.h"
 #include "tsd_publish.h"
 #include "tsd_read.h"
 #include "tsd_time_consumer.h"
@@ -93,6 +94,9 @@ static int query_repeat(tsd_ctx *ctx, const tsd_range_set *rs, tsd_rq q, const t
              "points before the start delivered and skipped per query",
              TSD_TIME_CONSUMER_WINDOW, ctx->series.subject[query.series], query.series, gen->series,
              n, (double)rq.skipped / (double)n);
+    /* The same query by batched direct get (2.11+), beside it. */
+    if (rc == 0)
+        rc = tsd_direct_range_repeat(ctx, &query, gen, name, err);
     return rc;
 }
 

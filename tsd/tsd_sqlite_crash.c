@@ -7,9 +7,10 @@
  * must say ok, every committed row must be there, intact, and the
  * transaction in flight at the kill must be there entirely or not at all
  * (counted as survivors when it is). */
+#include "tsd_sqlite_crash.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -21,20 +22,17 @@
 
 #include "nx_sqlite.h"
 #include "nx_stats.h"
-#include "tsd_crash.h"
 #include "tsd_ctx.h"
 #include "tsd_publish.h"
 #include "tsd_sqlite_db.h"
 #include "tsd_tally.h"
+#include "tsd_txn_pipe.h"
 
 #define MIN_COMMITTED 1000
 #define TXN_MAX 50
 #define ROUND_CAP 4000000ULL
 #define KILL_SPREAD_MS 25
 #define FIRST_COMMITS_TIMEOUT_MS 30000
-/* Pipe messages: a count of committed points, or with this bit the end of
- * the transaction about to begin. */
-#define BEGIN_BIT (1ULL << 63)
 
 static const char *const schema = "PRAGMA journal_mode=WAL;"
                                   "PRAGMA synchronous=NORMAL;" TSD_SQLITE_SCHEMA;
@@ -66,7 +64,7 @@ static void child_insert(tsd_ctx *ctx, const char *path, const tsd_gen *gen, uin
         _exit(3);
     for (uint64_t g = 0; g < ROUND_CAP;) {
         uint64_t n = 1 + next_rng(&rng) % TXN_MAX;
-        uint64_t end = (g + n < ROUND_CAP ? g + n : ROUND_CAP) | BEGIN_BIT;
+        uint64_t end = (g + n < ROUND_CAP ? g + n : ROUND_CAP) | TSD_TXN_BEGIN_BIT;
         if (write(out, &end, sizeof end) != (ssize_t)sizeof end ||
             sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
             _exit(3);
@@ -115,42 +113,13 @@ static pid_t spawn_child(tsd_ctx *ctx, const char *path, const tsd_gen *gen, uin
     return pid;
 }
 
-typedef struct progress {
-    uint64_t committed; /* points whose COMMIT returned */
-    uint64_t attempted; /* the end of the last transaction begun */
-} progress;
-
-enum { DRAIN_EOF = -1, DRAIN_NOTHING = 0, DRAIN_READ = 1 };
-
-/* Reads what the child reported, waiting up to wait_ms for it. */
-static int drain(int fd, progress *pr, int wait_ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, wait_ms) <= 0)
-        return DRAIN_NOTHING;
-    uint64_t buf[512];
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? DRAIN_NOTHING : DRAIN_EOF;
-    if (n == 0)
-        return DRAIN_EOF;
-    /* Each message is one 8-byte write, which a pipe never splits. */
-    for (ssize_t i = 0; i < n / (ssize_t)sizeof *buf; i++) {
-        if (buf[i] & BEGIN_BIT)
-            pr->attempted = buf[i] & ~BEGIN_BIT;
-        else
-            pr->committed = buf[i];
-    }
-    return DRAIN_READ;
-}
-
-static int wait_and_kill(pid_t pid, int fd, uint64_t rng, progress *pr, nx_err *err)
+static int wait_and_kill(pid_t pid, int fd, uint64_t rng, tsd_txn_progress *pr, nx_err *err)
 {
     int64_t give_up = nx_now_ns() + (int64_t)FIRST_COMMITS_TIMEOUT_MS * 1000000;
     int64_t kill_at = 0;
     int rc = 0;
     for (;;) {
-        bool open = drain(fd, pr, 5) != DRAIN_EOF;
+        bool open = tsd_txn_pipe_read(fd, pr, 5) != TSD_TXN_EOF;
         int64_t now = nx_now_ns();
         if (kill_at == 0 && pr->committed >= MIN_COMMITTED)
             kill_at = now + (int64_t)(rng % ((uint64_t)KILL_SPREAD_MS * 1000000));
@@ -174,7 +143,7 @@ static int wait_and_kill(pid_t pid, int fd, uint64_t rng, progress *pr, nx_err *
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
         ;
     /* What the child reported before it died is all in the pipe now. */
-    while (drain(fd, pr, 0) == DRAIN_READ)
+    while (tsd_txn_pipe_read(fd, pr, 0) == TSD_TXN_READ)
         ;
     return rc;
 }
@@ -251,7 +220,7 @@ int tsd_sqlite_crash_round(tsd_ctx *ctx, const char *dir, uint64_t seed, uint64_
     pid_t pid = spawn_child(ctx, path, &gen, rng, &fd, err);
     if (pid < 0)
         return -1;
-    progress pr = {0};
+    tsd_txn_progress pr = {0};
     int rc = wait_and_kill(pid, fd, next_rng(&rng), &pr, err);
     close(fd);
     tsd_tally tally;

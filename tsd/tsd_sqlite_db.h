@@ -25,7 +25,7 @@
 
 typedef struct tsd_db {
     nx_sqlite s;
-    sqlite3_stmt *insert, *range;
+    sqlite3_stmt *insert;
 } tsd_db;
 
 /* A new database (WAL, PRAGMA synchronous=<synchronous>) with the table. */

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "tsd_current_summary.h"
+
 #define ASYNC_OP "js_publish_async"
 #define MAIN_ASYNC_PREFIX "js_PublishAsync w="
 #define TARGET_ASYNC 0.8
@@ -275,7 +277,7 @@ static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_
         const tsd_case *c = &r->cases[i];
         if (c->nsamples == 0 || c->count == 0 || strcmp(c->store, "jetstream") != 0 ||
             !(strcmp(c->op, "core_publish_stored") == 0 || strcmp(c->op, ASYNC_OP) == 0 ||
-              strcmp(c->op, "js_publish_sync") == 0))
+              strcmp(c->op, "js_publish_sync") == 0 || tsd_is_batch_op(c->op)))
             continue;
         char wall[16], self[24], server[24], cap[16] = "-";
         if (!tsd_case_long_enough(c) || !tsd_case_long_enough(ceiling)) {
@@ -286,7 +288,9 @@ static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_
         snprintf(wall, sizeof wall, "%8.2f", tsd_case_seconds(c) * 1e6 / (double)c->count);
         cpu_cell(self, sizeof self, tsd_case_cpu_us(c, false));
         cpu_cell(server, sizeof server, tsd_case_cpu_us(c, true));
-        double k = strcmp(c->op, ASYNC_OP) == 0 ? cpu_cap(c, ceiling, info->cores) : -1;
+        double k = strcmp(c->op, ASYNC_OP) == 0 || tsd_is_batch_op(c->op)
+                       ? cpu_cap(c, ceiling, info->cores)
+                       : -1;
         if (k > 1) {
             snprintf(cap, sizeof cap, ">=1");
             above = true;
@@ -311,6 +315,7 @@ static void print_time_budget(FILE *out, const tsd_report *r, const tsd_summary_
 void tsd_print_summary(FILE *out, const tsd_report *r, const tsd_summary_info *info)
 {
     print_targets(out, r);
+    tsd_print_current(out, r);
     print_ratios(out, r);
     print_range_scaling(out, r);
     print_time_budget(out, r, info);

@@ -11,30 +11,31 @@
 
 #include <cmocka.h>
 
-#include "copy_check.h"
+#include "bds_copy_check.h"
 
 #define SUBJECT "n.hub.1.value"
 
 /* A copy holding the given indexes in that order. */
-static point_list copy_of(const uint64_t *idx, size_t n)
+static bds_point_list copy_of(const uint64_t *idx, size_t n)
 {
-    point_list l = {.items = calloc(n ? n : 1, sizeof(point_record)), .n = n, .cap = n};
+    bds_point_list l = {.items = calloc(n ? n : 1, sizeof(bds_point_record)), .n = n, .cap = n};
     for (size_t i = 0; i < n; i++) {
         uint8_t buf[128];
-        size_t len = point_encode_indexed(buf, sizeof buf, "hub", 1000 + (int64_t)i, idx[i], 16);
-        assert_true(point_decode_record(buf, (int)len, &l.items[i]));
+        size_t len =
+            bds_point_encode_indexed(buf, sizeof buf, "hub", 1000 + (int64_t)i, idx[i], 16);
+        assert_true(bds_point_decode_record(buf, (int)len, &l.items[i]));
         snprintf(l.items[i].subject, sizeof l.items[i].subject, "%s", SUBJECT);
         l.items[i].seq = i + 1;
     }
     return l;
 }
 
-static copy_check check(const uint64_t *idx, size_t n, uint64_t expected)
+static bds_copy_check check(const uint64_t *idx, size_t n, uint64_t expected)
 {
-    point_list l = copy_of(idx, n);
-    copy_check k;
-    copy_check_run(&l, expected, "hub", SUBJECT, 16, &k);
-    point_list_free(&l);
+    bds_point_list l = copy_of(idx, n);
+    bds_copy_check k;
+    bds_copy_check_run(&l, expected, "hub", SUBJECT, 16, &k);
+    bds_point_list_free(&l);
     return k;
 }
 
@@ -42,8 +43,8 @@ static void exact_copy_passes(void **state)
 {
     (void)state;
     const uint64_t idx[] = {0, 1, 2, 3, 4};
-    copy_check k = check(idx, 5, 5);
-    assert_true(copy_check_ok(&k));
+    bds_copy_check k = check(idx, 5, 5);
+    assert_true(bds_copy_check_ok(&k));
     assert_int_equal(k.held, 5);
     assert_string_equal(k.first_problem, "");
 }
@@ -52,8 +53,8 @@ static void missing_point_is_counted(void **state)
 {
     (void)state;
     const uint64_t idx[] = {0, 1, 3, 4};
-    copy_check k = check(idx, 4, 5);
-    assert_false(copy_check_ok(&k));
+    bds_copy_check k = check(idx, 4, 5);
+    assert_false(bds_copy_check_ok(&k));
     assert_int_equal(k.missing, 1);
     assert_int_equal(k.first_missing, 2);
     assert_non_null(strstr(k.first_problem, "1 points missing, the first is point 2"));
@@ -68,8 +69,8 @@ static void duplicate_is_counted(void **state)
 {
     (void)state;
     const uint64_t idx[] = {0, 1, 2, 2, 3};
-    copy_check k = check(idx, 5, 4);
-    assert_false(copy_check_ok(&k));
+    bds_copy_check k = check(idx, 5, 4);
+    assert_false(bds_copy_check_ok(&k));
     assert_int_equal(k.duplicates, 1);
     assert_int_equal(k.missing, 0);
     assert_non_null(strstr(k.first_problem, "point 2 is there twice"));
@@ -79,8 +80,8 @@ static void reordering_is_counted(void **state)
 {
     (void)state;
     const uint64_t idx[] = {0, 2, 1, 3};
-    copy_check k = check(idx, 4, 4);
-    assert_false(copy_check_ok(&k));
+    bds_copy_check k = check(idx, 4, 4);
+    assert_false(bds_copy_check_ok(&k));
     assert_int_equal(k.out_of_order, 1);
     assert_int_equal(k.missing, 0);
 }
@@ -89,15 +90,15 @@ static void corrupt_and_foreign_are_counted(void **state)
 {
     (void)state;
     const uint64_t idx[] = {0, 1, 2, 9};
-    point_list l = copy_of(idx, 4);
+    bds_point_list l = copy_of(idx, 4);
     l.items[1].filler_ok = false;                                  /* corrupt content */
     snprintf(l.items[2].origin, sizeof l.items[2].origin, "leaf"); /* wrong origin */
-    copy_check k;
-    copy_check_run(&l, 4, "hub", SUBJECT, 16, &k); /* 9 was never written */
-    point_list_free(&l);
+    bds_copy_check k;
+    bds_copy_check_run(&l, 4, "hub", SUBJECT, 16, &k); /* 9 was never written */
+    bds_point_list_free(&l);
     assert_int_equal(k.corrupt, 3);
     assert_int_equal(k.missing, 3); /* 1, 2 and 3 */
-    assert_false(copy_check_ok(&k));
+    assert_false(bds_copy_check_ok(&k));
 }
 
 int main(void)

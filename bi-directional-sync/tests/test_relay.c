@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "bds_relay.h"
 
 static int listen_loopback(int *port)
 {
@@ -66,21 +66,21 @@ static void nap(void)
 
 /* The relay counts a chunk just after sending it, so a reader may be a
  * moment ahead of the counters. */
-static void wait_counts(relay *r, relay_counts *c, int active)
+static void wait_counts(bds_relay *r, bds_relay_counts *c, int active)
 {
     for (int i = 0; i < 2000; i++) {
-        relay_read_counts(r, c);
+        bds_relay_read_counts(r, c);
         if (c->active == active)
             return;
         nap();
     }
 }
 
-static void wait_bytes(relay *r, relay_counts *c, uint64_t up, uint64_t down)
+static void wait_bytes(bds_relay *r, bds_relay_counts *c, uint64_t up, uint64_t down)
 {
     for (int i = 0; i < 2000; i++) {
-        relay_read_counts(r, c);
-        if (c->bytes[RELAY_UP] >= up && c->bytes[RELAY_DOWN] >= down)
+        bds_relay_read_counts(r, c);
+        if (c->bytes[BDS_RELAY_UP] >= up && c->bytes[BDS_RELAY_DOWN] >= down)
             return;
         nap();
     }
@@ -104,18 +104,18 @@ static void counts_each_way_and_survives_reconnects(void **state)
 {
     (void)state;
     int port = 0, lfd = listen_loopback(&port);
-    relay *r = NULL;
+    bds_relay *r = NULL;
     nx_err err;
-    assert_int_equal(relay_start(&r, port, &err), 0);
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
 
-    int client = connect_loopback(relay_port(r));
+    int client = connect_loopback(bds_relay_port(r));
     int upstream = accept(lfd, NULL, NULL);
     assert_true(upstream >= 0);
     exchange(client, upstream, 1000, 500);
-    relay_counts c;
+    bds_relay_counts c;
     wait_bytes(r, &c, 1000, 500);
-    assert_int_equal(c.bytes[RELAY_UP], 1000);
-    assert_int_equal(c.bytes[RELAY_DOWN], 500);
+    assert_int_equal(c.bytes[BDS_RELAY_UP], 1000);
+    assert_int_equal(c.bytes[BDS_RELAY_DOWN], 500);
     assert_int_equal(c.accepted, 1);
     assert_int_equal(c.active, 1);
 
@@ -128,20 +128,85 @@ static void counts_each_way_and_survives_reconnects(void **state)
     assert_int_equal(c.active, 0);
 
     /* and the leaf comes back */
-    relay_counts before = c;
-    client = connect_loopback(relay_port(r));
+    bds_relay_counts before = c;
+    client = connect_loopback(bds_relay_port(r));
     upstream = accept(lfd, NULL, NULL);
     exchange(client, upstream, 70000, 30000);
-    wait_bytes(r, &c, before.bytes[RELAY_UP] + 70000, before.bytes[RELAY_DOWN] + 30000);
-    relay_counts d = relay_counts_diff(&c, &before);
-    assert_int_equal(d.bytes[RELAY_UP], 70000);
-    assert_int_equal(d.bytes[RELAY_DOWN], 30000);
+    wait_bytes(r, &c, before.bytes[BDS_RELAY_UP] + 70000, before.bytes[BDS_RELAY_DOWN] + 30000);
+    bds_relay_counts d = bds_relay_counts_diff(&c, &before);
+    assert_int_equal(d.bytes[BDS_RELAY_UP], 70000);
+    assert_int_equal(d.bytes[BDS_RELAY_DOWN], 30000);
     assert_int_equal(d.accepted, 1);
-    assert_true(d.reads[RELAY_UP] >= 1);
+    assert_true(d.reads[BDS_RELAY_UP] >= 1);
 
     close(client);
     close(upstream);
-    relay_stop(r);
+    bds_relay_stop(r);
+    close(lfd);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void delayed_bytes_arrive_late_and_intact(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    bds_relay *r = NULL;
+    nx_err err;
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    bds_relay_set_delay(r, 100);
+    bds_relay_set_rate(r, 8000000); /* paced and delayed at once */
+    int client = connect_loopback(bds_relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    uint8_t b = 7, got = 0;
+    double t0 = now_s();
+    send_all(client, &b, 1);
+    recv_all(upstream, &got, 1);
+    /* one way took the delay, and not many times it */
+    double took = now_s() - t0;
+    assert_true(took >= 0.099 && took < 1.0);
+    assert_int_equal(got, 7);
+    /* many reads in flight at once keep their order both ways */
+    exchange(client, upstream, 90000, 60000);
+    close(client);
+    close(upstream);
+    bds_relay_stop(r);
+    close(lfd);
+}
+
+static void a_dropout_cuts_and_refuses_until_lifted(void **state)
+{
+    (void)state;
+    int port = 0, lfd = listen_loopback(&port);
+    bds_relay *r = NULL;
+    nx_err err;
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    int client = connect_loopback(bds_relay_port(r));
+    int upstream = accept(lfd, NULL, NULL);
+    exchange(client, upstream, 100, 100);
+    bds_relay_set_down(r, true);
+    uint8_t b;
+    assert_int_equal(recv(client, &b, 1, 0), 0); /* both sides cut */
+    assert_int_equal(recv(upstream, &b, 1, 0), 0);
+    close(client);
+    close(upstream);
+    /* while down the relay accepts and closes at once, never dialing up */
+    client = connect_loopback(bds_relay_port(r));
+    assert_true(recv(client, &b, 1, 0) <= 0);
+    close(client);
+    assert_int_equal(bds_relay_cuts(r), 1);
+    bds_relay_set_down(r, false);
+    client = connect_loopback(bds_relay_port(r));
+    upstream = accept(lfd, NULL, NULL);
+    exchange(client, upstream, 1000, 1000);
+    close(client);
+    close(upstream);
+    bds_relay_stop(r);
     close(lfd);
 }
 
@@ -149,24 +214,24 @@ static void paced_bytes_arrive_intact(void **state)
 {
     (void)state;
     int port = 0, lfd = listen_loopback(&port);
-    relay *r = NULL;
+    bds_relay *r = NULL;
     nx_err err;
-    assert_int_equal(relay_start(&r, port, &err), 0);
-    relay_set_rate(r, 4000000); /* 500 kB/s: quick, but paced in many steps */
-    int client = connect_loopback(relay_port(r));
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    bds_relay_set_rate(r, 4000000); /* 500 kB/s: quick, but paced in many steps */
+    int client = connect_loopback(bds_relay_port(r));
     int upstream = accept(lfd, NULL, NULL);
     exchange(client, upstream, 60000, 60000);
-    relay_counts c;
+    bds_relay_counts c;
     wait_bytes(r, &c, 60000, 60000);
-    assert_int_equal(c.bytes[RELAY_UP], 60000);
-    assert_int_equal(c.bytes[RELAY_DOWN], 60000);
+    assert_int_equal(c.bytes[BDS_RELAY_UP], 60000);
+    assert_int_equal(c.bytes[BDS_RELAY_DOWN], 60000);
     /* the pace is at most a tenth of a second of traffic per read */
-    assert_true(c.reads[RELAY_UP] >= 60000 / 50000);
-    relay_set_rate(r, 0);
+    assert_true(c.reads[BDS_RELAY_UP] >= 60000 / 50000);
+    bds_relay_set_rate(r, 0);
     exchange(client, upstream, 100, 100);
     close(client);
     close(upstream);
-    relay_stop(r);
+    bds_relay_stop(r);
     close(lfd);
 }
 
@@ -179,11 +244,11 @@ static void a_reset_while_out_of_tokens_closes_the_pair(void **state)
 {
     (void)state;
     int port = 0, lfd = listen_loopback(&port);
-    relay *r = NULL;
+    bds_relay *r = NULL;
     nx_err err;
-    assert_int_equal(relay_start(&r, port, &err), 0);
-    relay_set_rate(r, 1);
-    int client = connect_loopback(relay_port(r));
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    bds_relay_set_rate(r, 1);
+    int client = connect_loopback(bds_relay_port(r));
     int upstream = accept(lfd, NULL, NULL);
     assert_true(upstream >= 0);
     static uint8_t buf[256]; /* the whole burst */
@@ -192,9 +257,9 @@ static void a_reset_while_out_of_tokens_closes_the_pair(void **state)
     struct linger reset = {.l_onoff = 1, .l_linger = 0};
     assert_int_equal(setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, sizeof reset), 0);
     close(client);
-    relay_counts c;
+    bds_relay_counts c;
     for (int i = 0; i < 600; i++) { /* 3 s, well before the next token */
-        relay_read_counts(r, &c);
+        bds_relay_read_counts(r, &c);
         if (c.active == 0)
             break;
         nap();
@@ -203,7 +268,7 @@ static void a_reset_while_out_of_tokens_closes_the_pair(void **state)
     uint8_t b;
     assert_int_equal(recv(upstream, &b, 1, 0), 0);
     close(upstream);
-    relay_stop(r);
+    bds_relay_stop(r);
     close(lfd);
 }
 
@@ -212,18 +277,18 @@ static void a_refused_upstream_drops_the_connection(void **state)
     (void)state;
     int port = 0, lfd = listen_loopback(&port);
     close(lfd); /* nothing listens there any more */
-    relay *r = NULL;
+    bds_relay *r = NULL;
     nx_err err;
-    assert_int_equal(relay_start(&r, port, &err), 0);
-    int client = connect_loopback(relay_port(r));
+    assert_int_equal(bds_relay_start(&r, port, &err), 0);
+    int client = connect_loopback(bds_relay_port(r));
     uint8_t b;
     assert_true(recv(client, &b, 1, 0) <= 0);
-    relay_counts c;
-    relay_read_counts(r, &c);
+    bds_relay_counts c;
+    bds_relay_read_counts(r, &c);
     assert_int_equal(c.accepted, 0);
     close(client);
-    relay_stop(r);
-    relay_stop(NULL);
+    bds_relay_stop(r);
+    bds_relay_stop(NULL);
 }
 
 int main(void)
@@ -231,6 +296,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counts_each_way_and_survives_reconnects),
         cmocka_unit_test(paced_bytes_arrive_intact),
+        cmocka_unit_test(delayed_bytes_arrive_late_and_intact),
+        cmocka_unit_test(a_dropout_cuts_and_refuses_until_lifted),
         cmocka_unit_test(a_reset_while_out_of_tokens_closes_the_pair),
         cmocka_unit_test(a_refused_upstream_drops_the_connection),
     };

@@ -3,7 +3,7 @@
  * naming what differed, bad usage exits 2, and no nats-server or temp dir
  * outlives any of these runs.
  *
- *   test_run <binary> quick|faults|paced|usage */
+ *   test_run <binary> quick|faults|paced|usage|fleet */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "csv_row.h"
 #include "proc_util.h"
 
 static const char *binary;
@@ -80,72 +81,27 @@ static int remove_pending_results(void **state)
     return 0;
 }
 
-/* Splits one CSV line into fields (RFC 4180 quotes); returns the count. */
-static int csv_fields(const char *line, char fields[][512], int max)
-{
-    int n = 0;
-    const char *p = line;
-    while (n < max) {
-        size_t len = 0;
-        if (*p == '"') {
-            p++;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"')
-                    p++;
-                if (len < 511)
-                    fields[n][len++] = *p;
-                p++;
-            }
-            if (*p == '"')
-                p++;
-        } else {
-            while (*p && *p != ',' && *p != '\n') {
-                if (len < 511)
-                    fields[n][len++] = *p;
-                p++;
-            }
-        }
-        fields[n++][len] = '\0';
-        if (*p != ',')
-            break;
-        p++;
-    }
-    return n;
-}
-
-enum {
-    COL_CASE = 3,
-    COL_OP = 4,
-    COL_PAYLOAD = 8,
-    COL_COUNT = 9,
-    COL_SECONDS = 10,
-    COL_RATE = 11,
-    COL_VERIFIED = 19,
-    COL_NOTE = 20,
-    NCOLS = 21
-};
-
 /* Rows that only derive figures (idle link bytes, the link budget) must not
  * claim a data check; every other row must have made one. */
-static void check_verified(char fields[][512], const char *line)
+static void check_verified(char *const *fields, const char *line)
 {
     bool derived =
-        strcmp(fields[COL_OP], "link_idle") == 0 || strcmp(fields[COL_OP], "link_budget") == 0;
-    if (strcmp(fields[COL_VERIFIED], derived ? "no" : "yes") != 0)
+        strcmp(fields[CSV_OP], "link_idle") == 0 || strcmp(fields[CSV_OP], "link_budget") == 0;
+    if (strcmp(fields[CSV_VERIFIED], derived ? "no" : "yes") != 0)
         fail_msg("verified should be %s: %s", derived ? "no" : "yes", line);
-    if (derived && strstr(fields[COL_NOTE], "derived, not a data check") == NULL)
+    if (derived && strstr(fields[CSV_NOTE], "derived, not a data check") == NULL)
         fail_msg("a derived row's note does not say so: %s", line);
 }
 
 /* A sync row's rate is its count over its seconds, and payload_bytes is
  * --payload (16 by default), not the encoded point. */
-static void check_sync_row(char fields[][512], const char *line)
+static void check_sync_row(char *const *fields, const char *line)
 {
-    if (strncmp(fields[COL_OP], "sync_", 5) != 0 || strcmp(fields[COL_OP], "sync_setup") == 0)
+    if (strncmp(fields[CSV_OP], "sync_", 5) != 0 || strcmp(fields[CSV_OP], "sync_setup") == 0)
         return;
-    assert_string_equal(fields[COL_PAYLOAD], "16");
-    double count = strtod(fields[COL_COUNT], NULL), secs = strtod(fields[COL_SECONDS], NULL);
-    double rate = strtod(fields[COL_RATE], NULL);
+    assert_string_equal(fields[CSV_PAYLOAD], "16");
+    double count = strtod(fields[CSV_COUNT], NULL), secs = strtod(fields[CSV_SECONDS], NULL);
+    double rate = strtod(fields[CSV_RATE], NULL);
     /* the CSV writes rates to a tenth */
     if (secs <= 0 || rate <= 0 || fabs(rate - count / secs) > 0.051)
         fail_msg("rate is not count / seconds: %s", line);
@@ -169,6 +125,8 @@ static void quick_run_verifies_every_step(void **state)
                            "Sync with 2 sourced",
                            "Sync with 6 sourced",
                            "Leaf SIGKILLed in the middle of a sync, round 1 of 1",
+                           "Link round trip +100 ms",
+                           "Link cut for 1 s every 3 s, 1 times, a point each way every 25 ms",
                            "Measurements (this run)",
                            "all checks passed",
                            "leaf NODES-HUB holds                                     12  [12 13 14 "
@@ -178,6 +136,12 @@ static void quick_run_verifies_every_step(void **state)
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
         if (strstr(o.out, steps[i]) == NULL)
             fail_msg("stdout lacks '%s':\n%s", steps[i], o.out);
+    /* 2.9 prints one line for the compression section and writes no row;
+     * 2.10+ measures s2_best and s2_auto (also behind the delay). */
+    bool compression = strstr(o.out, "leafnode compression needs nats-server >= 2.10") == NULL;
+    if (compression &&
+        strstr(o.out, "Leafnode compression s2_auto, link round trip 100 ms") == NULL)
+        fail_msg("stdout has neither the compression section nor its one line:\n%s", o.out);
 
     char path[192];
     snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
@@ -185,41 +149,60 @@ static void quick_run_verifies_every_step(void **state)
     const char *ops[] = {"seed_scenario",    "state_merge",        "catchup_after_outage",
                          "sync_setup",       "link_idle",          "sync_hub_to_leaf",
                          "sync_leaf_to_hub", "link_bytes_per_msg", "link_budget",
-                         "crash_recovery"};
+                         "crash_recovery",   "link_dropout"};
     int seen[sizeof ops / sizeof *ops] = {0};
     int rows = 0;
-    static char fields[NCOLS + 2][512];
+    static csv_row row;
+    char *const *fields = row.f;
     for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
         if (strncmp(line, "run_id,", 7) == 0)
             continue;
-        int n = csv_fields(line, fields, NCOLS + 2);
-        if (n != NCOLS)
+        int n = csv_row_split(&row, line);
+        if (n != CSV_NCOLS)
             fail_msg("a row with %d fields: %s", n, line);
         rows++;
         check_verified(fields, line);
         check_sync_row(fields, line);
-        if (strcmp(fields[COL_OP], "sync_setup") == 0)
-            assert_string_equal(fields[COL_RATE], "");
+        if (strcmp(fields[CSV_OP], "sync_setup") == 0)
+            assert_string_equal(fields[CSV_RATE], "");
         for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
-            seen[i] += strcmp(fields[COL_OP], ops[i]) == 0;
-        if (strcmp(fields[COL_OP], "link_bytes_per_msg") == 0 ||
-            strcmp(fields[COL_OP], "link_idle") == 0)
-            assert_non_null(strstr(fields[COL_NOTE], "relay"));
-        if (strcmp(fields[COL_OP], "sync_hub_to_leaf") == 0)
-            assert_string_equal(fields[COL_COUNT],
-                                strstr(fields[COL_CASE], "one_by_one") ? "500" : "2000");
+            seen[i] += strcmp(fields[CSV_OP], ops[i]) == 0;
+        if (strcmp(fields[CSV_OP], "link_bytes_per_msg") == 0 ||
+            strcmp(fields[CSV_OP], "link_idle") == 0)
+            assert_non_null(strstr(fields[CSV_NOTE], "relay"));
+        /* the delayed link's one-by-one run is shorter */
+        if (strcmp(fields[CSV_OP], "sync_hub_to_leaf") == 0)
+            assert_string_equal(fields[CSV_COUNT], !strstr(fields[CSV_CASE], "one_by_one") ? "2000"
+                                                   : strstr(fields[CSV_CASE], "rtt=")      ? "200"
+                                                                                           : "500");
+        /* every dropout copy read back exact */
+        if (strcmp(fields[CSV_OP], "link_dropout") == 0 &&
+            strncmp(fields[CSV_CASE], "all ", 4) == 0)
+            assert_non_null(strstr(fields[CSV_NOTE], "0 missing, 0 twice, 0 out of order"));
+        if (strstr(fields[CSV_CASE], "compression=")) {
+            if (!compression)
+                fail_msg("a compression row on a server without it: %s", line);
+            assert_non_null(strstr(fields[CSV_NOTE], "negotiated: hub "));
+            if (strstr(fields[CSV_CASE], "compression=s2_best"))
+                assert_non_null(strstr(fields[CSV_NOTE], "hub s2_best, leaf s2_best"));
+        }
         /* --quick: one round of 1000 points each way, none missing or twice */
-        if (strcmp(fields[COL_OP], "crash_recovery") == 0) {
-            assert_string_equal(fields[COL_COUNT], "1000");
-            assert_non_null(strstr(fields[COL_NOTE], "missing 0, duplicates 0"));
+        if (strcmp(fields[CSV_OP], "crash_recovery") == 0) {
+            assert_string_equal(fields[CSV_COUNT], "1000");
+            assert_non_null(strstr(fields[CSV_NOTE], "missing 0, duplicates 0"));
         }
     }
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (seen[i] == 0)
             fail_msg("no %s row in %s", ops[i], path);
     /* seed 3, state 2, outage 3, and per stream count: setup 1, idle 2, sync 2,
-     * link bytes 4, budget 4, one-by-one sync 2; then the leaf crash, 1 per way */
-    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2);
+     * link bytes 4, budget 4, one-by-one sync 2; then the leaf crash, 1 per
+     * way; the delay: setup 1, sync 2, link bytes 4, one by one 2; the
+     * dropout: reconnect 1, resume 2, catch-up 2, all 2; compression (2.10+) per mode
+     * run 13 (setup, idle 2, sync 2, link bytes 4, budget 4) for s2_best,
+     * s2_auto and s2_auto behind the delay, and s2_best's 6 streams 5
+     * (setup, idle 2, budget 2) */
+    assert_int_equal(rows, 3 + 2 + 3 + 2 * 15 + 2 + 9 + 7 + (compression ? 3 * 13 + 5 : 0));
     free(csv);
     done(&o);
 }
@@ -240,15 +223,16 @@ static void paced_link_runs_verify(void **state)
     char *csv = proc_slurp(path);
     const char *want[] = {"sync_setup", "sync_hub_to_leaf", "sync_leaf_to_hub",
                           "link_bytes_per_msg", "catchup_after_outage"};
-    static char fields[NCOLS + 2][512];
+    static csv_row row;
+    char *const *fields = row.f;
     int seen[5] = {0};
     for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
-        if (csv_fields(line, fields, NCOLS + 2) != NCOLS ||
-            strstr(fields[COL_CASE], "link=400kbit") == NULL)
+        if (csv_row_split(&row, line) != CSV_NCOLS ||
+            strstr(fields[CSV_CASE], "link=400kbit") == NULL)
             continue;
         check_verified(fields, line);
         for (int i = 0; i < 5; i++)
-            seen[i] += strcmp(fields[COL_OP], want[i]) == 0;
+            seen[i] += strcmp(fields[CSV_OP], want[i]) == 0;
     }
     for (int i = 0; i < 5; i++)
         if (seen[i] == 0)
@@ -269,6 +253,23 @@ static void expect_failure(const char *fault, const char *says, const char *also
     if (also && strstr(o.err, also) == NULL)
         fail_msg("--inject-fault %s: stderr lacks '%s':\n%s", fault, also, o.err);
     assert_null(strstr(o.out, "all checks passed"));
+    /* The failed check leaves its row: verified=no, saying what differed. */
+    char path[192];
+    snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
+    char *csv = proc_slurp(path);
+    if (csv == NULL)
+        fail_msg("--inject-fault %s: no CSV at %s", fault, path);
+    const char *row = strstr(csv, ",check_failed,");
+    if (row == NULL)
+        fail_msg("--inject-fault %s: no check_failed row in:\n%s", fault, csv);
+    const char *end = strchr(row, '\n');
+    size_t len = end ? (size_t)(end - row) : strlen(row);
+    char line[1024];
+    snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), row);
+    if (strstr(line, ",no,") == NULL || strstr(line, says) == NULL)
+        fail_msg("--inject-fault %s: the check_failed row is not verified=no with '%s': %s", fault,
+                 says, line);
+    free(csv);
     done(&o);
 }
 
@@ -323,10 +324,62 @@ static void usage_errors_exit_2_without_servers(void **state)
     }
 }
 
+/* --fleet: rows per size and layout, each verified or saying it is
+ * derived, a storm with nothing missing or twice; run() checks that none of
+ * the hub's and leaves' servers outlives it. */
+static void fleet_run_rows(void **state)
+{
+    (void)state;
+    outcome o;
+    const char *args[] = {"--quick", "--fleet", "1,3", "--fleet-seconds", "1", NULL};
+    run(&o, args);
+    if (o.status != 0)
+        fail_msg("exit %d: %s", o.status, o.err);
+    const char *lines[] = {"Fleet of 3 leaves, layout per_leaf",
+                           "Fleet of 3 leaves, layout one_stream", "Fleet extrapolation",
+                           "trustworthy up to N=3", "all checks passed"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        if (strstr(o.out, lines[i]) == NULL)
+            fail_msg("stdout lacks '%s':\n%s", lines[i], o.out);
+    char path[192];
+    snprintf(path, sizeof path, "%s/bi-directional-sync.csv", o.results);
+    char *csv = proc_slurp(path);
+    static const char *const checked[] = {"fleet_setup", "fleet_sync_up", "fleet_sync_down",
+                                          "fleet_storm"};
+    static csv_row row;
+    char *const *fields = row.f;
+    int rows = 0, storms = 0;
+    for (char *line = strtok(csv, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "run_id,", 7) == 0)
+            continue;
+        if (csv_row_split(&row, line) != CSV_NCOLS)
+            fail_msg("a row without %d fields: %s", CSV_NCOLS, line);
+        rows++;
+        assert_int_equal(strncmp(fields[CSV_OP], "fleet_", 6), 0);
+        bool data = false;
+        for (size_t i = 0; i < sizeof checked / sizeof *checked; i++)
+            data |= strcmp(fields[CSV_OP], checked[i]) == 0;
+        if (strcmp(fields[CSV_VERIFIED], data ? "yes" : "no") != 0)
+            fail_msg("verified should be %s: %s", data ? "yes" : "no", line);
+        if (!data && strstr(fields[CSV_NOTE], "derived, not a data check") == NULL)
+            fail_msg("a derived row's note does not say so: %s", line);
+        if (strcmp(fields[CSV_OP], "fleet_storm") == 0) {
+            storms++;
+            assert_non_null(strstr(fields[CSV_NOTE], "missing 0, twice 0"));
+        }
+    }
+    /* per size and layout: spawn, setup, 2 hub costs, idle bytes, 2 syncs,
+     * 3 storm rows; then 3 extrapolation rows per layout */
+    assert_int_equal(rows, 4 * 10 + 2 * 3);
+    assert_int_equal(storms, 12);
+    free(csv);
+    done(&o);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: test_run <binary> quick|faults|paced|usage\n");
+        fprintf(stderr, "usage: test_run <binary> quick|faults|paced|usage|fleet\n");
         return 2;
     }
     binary = argv[1];
@@ -342,6 +395,7 @@ int main(int argc, char **argv)
     };
     const struct CMUnitTest paced[] = {TEST(paced_link_runs_verify)};
     const struct CMUnitTest usage[] = {TEST(usage_errors_exit_2_without_servers)};
+    const struct CMUnitTest fleet[] = {TEST(fleet_run_rows)};
     int rc;
     if (strcmp(argv[2], "quick") == 0)
         rc = cmocka_run_group_tests(quick, NULL, NULL);
@@ -349,6 +403,8 @@ int main(int argc, char **argv)
         rc = cmocka_run_group_tests(faults, NULL, NULL);
     else if (strcmp(argv[2], "paced") == 0)
         rc = cmocka_run_group_tests(paced, NULL, NULL);
+    else if (strcmp(argv[2], "fleet") == 0)
+        rc = cmocka_run_group_tests(fleet, NULL, NULL);
     else
         rc = cmocka_run_group_tests(usage, NULL, NULL);
     int left = dir_entries(servers_tmp);

@@ -230,6 +230,88 @@ static void double_parser(void **state)
     assert_int_equal(nx_parse_double("rate", "x", 1, 1000, &d, &err), -1);
 }
 
+static void choice_and_text_parsers(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"none", "seed", "tombstone", "cas"};
+    int i = -1;
+    nx_err err = {{0}};
+    assert_int_equal(nx_parse_choice("inject-fault", "cas", names, 1, 3, &i, &err), 0);
+    assert_int_equal(i, 3);
+    /* names before first are not offered */
+    assert_int_equal(nx_parse_choice("inject-fault", "none", names, 1, 3, &i, &err), -1);
+    assert_string_equal(err.msg,
+                        "--inject-fault: 'none' is not allowed (allowed: seed, tombstone, cas)");
+    const char *v = NULL;
+    assert_int_equal(nx_parse_text("url", "URL", "nats://x", &v, &err), 0);
+    assert_string_equal(v, "nats://x");
+    assert_int_equal(nx_parse_text("url", "URL", "", &v, &err), -1);
+    assert_string_equal(err.msg, "--url: the URL is empty");
+}
+
+static int finish_calls;
+static int refuse_flag(void *arg, nx_err *err)
+{
+    own *o = arg;
+    finish_calls++;
+    return o->flag ? nx_fail(err, "--flag is refused here") : 0;
+}
+
+static void finish_hook_reports_like_an_option(void **state)
+{
+    (void)state;
+    nx_cli_spec s = spec();
+    s.finish = refuse_flag;
+    nx_opts o;
+    nx_err err = {{0}};
+    char *ok[] = {"tsd", "--quick", NULL};
+    char *bad[] = {"tsd", "--flag", NULL};
+    char *help[] = {"tsd", "--version", NULL};
+    finish_calls = 0;
+    memset(&ctx, 0, sizeof ctx);
+    nx_opts_init(&o, &s);
+    assert_int_equal(nx_cli_parse(2, ok, &s, &o, &err), NX_CLI_RUN);
+    assert_int_equal(finish_calls, 1);
+    nx_opts_init(&o, &s);
+    assert_int_equal(nx_cli_parse(2, bad, &s, &o, &err), NX_CLI_USAGE);
+    assert_string_equal(err.msg, "tsd: --flag is refused here (see tsd --help)");
+    nx_opts_init(&o, &s);
+    assert_int_equal(nx_cli_parse(2, help, &s, &o, &err), NX_CLI_DONE);
+    assert_int_equal(finish_calls, 2); /* not after --version */
+}
+
+static void deployment_combinations(void **state)
+{
+    (void)state;
+    nx_opts o;
+    nx_err err = {{0}};
+    nx_cli_spec s = spec();
+    nx_opts_init(&o, &s);
+    assert_int_equal(nx_cli_check_deployment(&o, &err), 0);
+    o.replicas = 3;
+    assert_int_equal(nx_cli_check_deployment(&o, &err), -1);
+    assert_string_equal(err.msg, "--replicas 3 needs a cluster: add --cluster 3 or --url to one");
+    o.cluster = 3;
+    assert_int_equal(nx_cli_check_deployment(&o, &err), 0);
+    o.url = "nats://x";
+    assert_int_equal(nx_cli_check_deployment(&o, &err), -1);
+    assert_string_equal(err.msg, "--url and --cluster exclude each other");
+}
+
+static void exit_status_of_a_parse(void **state)
+{
+    (void)state;
+    nx_err err = {{0}};
+    int status = -1;
+    assert_false(nx_cli_exits(NX_CLI_RUN, &err, &status));
+    assert_int_equal(status, -1);
+    assert_true(nx_cli_exits(NX_CLI_DONE, &err, &status));
+    assert_int_equal(status, 0);
+    nx_fail(&err, "tsd: bad (see tsd --help)");
+    assert_true(nx_cli_exits(NX_CLI_USAGE, &err, &status));
+    assert_int_equal(status, NX_EXIT_USAGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +327,10 @@ int main(void)
         cmocka_unit_test(help_and_version_stop),
         cmocka_unit_test(hidden_shared_option),
         cmocka_unit_test(double_parser),
+        cmocka_unit_test(choice_and_text_parsers),
+        cmocka_unit_test(finish_hook_reports_like_an_option),
+        cmocka_unit_test(deployment_combinations),
+        cmocka_unit_test(exit_status_of_a_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@
 static const char varz_full[] =
     "{\"server_id\":\"N1\",\"server_name\":\"hub\",\"version\":\"2.9.10\",\"port\":4222,"
     "\"cluster\":{\"name\":\"c\",\"addr\":\"127.0.0.1\",\"cluster_port\":6222},"
-    "\"leaf\":{\"host\":\"127.0.0.1\",\"port\":7422},\"mem\":12328960,\"connections\":2,"
+    "\"leaf\":{\"host\":\"127.0.0.1\",\"port\":7422},\"mem\":12328960,\"cpu\":2.5,\"connections\":"
+    "2,"
     "\"leafnodes\":1,\"in_msgs\":10,\"out_msgs\":20,\"in_bytes\":300,\"out_bytes\":4000}";
 
 static void varz_all_fields(void **state)
@@ -37,6 +38,8 @@ static void varz_all_fields(void **state)
     assert_int_equal(v.out_bytes, 4000);
     assert_int_equal(v.connections, 2);
     assert_int_equal(v.leafnodes, 1);
+    assert_int_equal(v.mem, 12328960);
+    assert_true(v.cpu > 2.49 && v.cpu < 2.51);
 }
 
 static void varz_missing_fields(void **state)

@@ -144,6 +144,11 @@ static void row_has_schema_fields(void **state)
     assert_string_equal(fields[17], "sqlite 3.40.1");
     assert_string_equal(fields[19], "no");
     free(line);
+    row.verified = NX_VERIFIED_COUNT;
+    line = nx_results_format(r, &row, 1700000000);
+    assert_int_equal(csv_split(line, fields, 32), 21);
+    assert_string_equal(fields[19], "count");
+    free(line);
     nx_results_close(r);
 }
 

@@ -66,6 +66,60 @@ replicas)
     fail "R3/R1 async row missing"
   grep -q '| failover_publish | R3 leader SIGKILLed' <<<"$out" || fail "failover row missing"
   ;;
+versions)
+  # A real --quick run-all with 2 repeats on three servers: each version's
+  # section, figures as median (min-max), and the versions side by side with
+  # a verdict only where the ranges do not overlap.
+  cp "$fixtures"/versions/tsd.csv "$work/"
+  run "$scripts/summarize" --results "$work" --out - --about "seed 7"
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  grep -q '^- seed 7$' <<<"$out" || fail "--about line missing"
+  for v in 2.9.10 2.10.27 2.15.1; do
+    grep -q "^## tsd: JetStream as a time-series store (nats-server $v)" <<<"$out" ||
+      fail "no tsd section for $v"
+  done
+  grep -q '| tsd | 20261202T042752Z-all-s7 (2 runs) | .* | 2.15.1, sqlite 3.40.1 | 3.4.1 | 64 of 64 | 2 |' <<<"$out" ||
+    fail "runs table does not group the repeats of 2.15.1"
+  grep -q '^## Across server versions (2.9.10, 2.10.27, 2.15.1)' <<<"$out" || fail "no across-versions section"
+  # 94,868-116,752 on 2.9.10 against 142,221-162,046 on 2.15.1: a finding.
+  grep -q '| js_publish_async | js_PublishAsync w=4096 | rate_per_s | 105,810 (94,868-116,752) | 71,905 (69,722-74,088) | 152,133 (142,221-162,046) | 1.44 | newest faster |' <<<"$out" ||
+    fail "non-overlapping ranges give no verdict"
+  # 72,623-119,132 against 67,332-87,933: noise.
+  grep -q '| js_publish_async | js_PublishAsync w=16384 | rate_per_s | .* | 0.81 | within noise |' <<<"$out" ||
+    fail "overlapping ranges are not within noise"
+  # Latency: lower is faster.
+  grep -q '| crash_recovery | .* | seconds | .* | newest slower |' <<<"$out" ||
+    fail "a longer recovery is not slower"
+  # A ratio of two overlapping figures inside a version's tables says so.
+  grep -q '| js_publish_async | js_PublishAsync w=16384 | 95,877 (72,623-119,132) | .* | 1.00 (within noise) |' <<<"$out" ||
+    fail "ratio of overlapping figures not marked"
+  ;;
+versions-plot)
+  cp "$fixtures"/versions/tsd.csv "$work/"
+  run "$scripts/plot" --results "$work"
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  f=$work/versions-tsd.png
+  [[ -s "$f" ]] || fail "versions-tsd.png not drawn"
+  [[ $(head -c 8 "$f" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "versions-tsd.png is not a PNG"
+  grep -q 'wrote .*/tsd-publish.png' "$work/out" || fail "the newest version's charts are missing"
+  ;;
+verdict)
+  # The verdict logic on fixture figures.
+  PYTHONPATH=$scripts python3 - <<'PY' || fail "verdict logic"
+from nxresults import Fig, verdict, overlap, fmt_value
+a, b = Fig([10, 11, 12]), Fig([13, 14, 15])
+assert verdict(b, a, "faster", "slower") == "faster"
+assert verdict(a, b, "faster", "slower") == "slower"
+assert verdict(Fig([10, 12, 14]), Fig([13, 14, 15])) == "within noise"
+assert verdict(Fig([10, 12]), Fig([12, 13])) == "within noise"  # touching ranges overlap
+assert verdict(10.0, 14.0) == "one run"  # no range, no verdict
+assert verdict(None, a) == "-"
+assert not overlap(a, b) and overlap(a, Fig([12, 20]))
+assert fmt_value(Fig([1000, 2000, 5000])) == "2,000 (1,000-5,000)"
+assert fmt_value(Fig([3.0, 3.0])) == "3.0"
+assert float(Fig([1, 2, 3, 4])) == 2.5
+PY
+  ;;
 run-id)
   cp "$fixtures"/good/tsd.csv "$work/"
   run "$scripts/summarize" --results "$work" --run-id 20200101T000000Z-1 --out -

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
+#include "csv_row.h"
 #include "proc_util.h"
 
 #define RUN_TIMEOUT_S 300
-#define FIELDS 21
 
 static const char *tsd_path;
 static const char *server_tmp; /* TMPDIR: where servers and SQLite put their dirs */
@@ -46,57 +46,11 @@ static void run_tsd(run_result *r, const char *tag, const char *const *args)
         fail_msg("tsd %s left %d processes and %d temp entries behind", tag, alive, left);
 }
 
-/* Splits one RFC 4180 line into fields (in place). */
-static int split_csv(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        char *w = p;
-        f[n++] = w;
-        if (*p == '"') {
-            p++;
-            for (;;) {
-                if (*p == '"' && p[1] == '"') {
-                    *w++ = '"';
-                    p += 2;
-                } else if (*p == '"') {
-                    p++;
-                    break;
-                } else if (*p == '\0') {
-                    break;
-                } else {
-                    *w++ = *p++;
-                }
-            }
-        } else {
-            while (*p && *p != ',' && *p != '\n')
-                *w++ = *p++;
-        }
-        char sep = *p;
-        *w = '\0';
-        if (sep != ',')
-            break;
-        p++;
-    }
-    return n;
-}
-
 typedef struct csv_rows {
     char *text;
-    char *field[512][FIELDS];
+    csv_row row[512];
     int n;
 } csv_rows;
-
-enum {
-    C_CASE = 3,
-    C_OP = 4,
-    C_STORE = 5,
-    C_COUNT = 9,
-    C_RATE = 11,
-    C_SERVER = 17,
-    C_VERIFIED = 19
-};
 
 static void load_csv(csv_rows *rows, const char *path)
 {
@@ -107,8 +61,8 @@ static void load_csv(csv_rows *rows, const char *path)
     assert_non_null(line);
     assert_non_null(strstr(line, "run_id,utc,experiment,case,op"));
     while ((line = strtok_r(NULL, "\n", &save)) != NULL && rows->n < 512) {
-        int k = split_csv(line, rows->field[rows->n], FIELDS);
-        if (k != FIELDS)
+        int k = csv_row_split(&rows->row[rows->n], line);
+        if (k != CSV_NCOLS)
             fail_msg("CSV row with %d fields: %s", k, line);
         rows->n++;
     }
@@ -119,9 +73,9 @@ static int count_rows(const csv_rows *rows, const char *op, const char *store,
 {
     int n = 0;
     for (int i = 0; i < rows->n; i++) {
-        char *const *f = rows->field[i];
-        if (strcmp(f[C_OP], op) == 0 && (!store || strcmp(f[C_STORE], store) == 0) &&
-            (!case_part || strstr(f[C_CASE], case_part)))
+        char *const *f = rows->row[i].f;
+        if (strcmp(f[CSV_OP], op) == 0 && (!store || strcmp(f[CSV_STORE], store) == 0) &&
+            (!case_part || strstr(f[CSV_CASE], case_part)))
             n++;
     }
     return n;
@@ -131,9 +85,9 @@ static char *const *find_row(const csv_rows *rows, const char *op, const char *s
                              const char *case_part)
 {
     for (int i = 0; i < rows->n; i++) {
-        char *const *f = rows->field[i];
-        if (strcmp(f[C_OP], op) == 0 && strcmp(f[C_STORE], store) == 0 &&
-            strstr(f[C_CASE], case_part))
+        char *const *f = rows->row[i].f;
+        if (strcmp(f[CSV_OP], op) == 0 && strcmp(f[CSV_STORE], store) == 0 &&
+            strstr(f[CSV_CASE], case_part))
             return f;
     }
     fail_msg("no %s row for %s with case '%s'", store, op, case_part);
@@ -174,13 +128,13 @@ static void quick_run_passes_every_check(void **state)
     assert_non_null(strstr(quick_stdout, "Peak RSS"));
     assert_true(quick_rows.n > 20);
     for (int i = 0; i < quick_rows.n; i++) {
-        char *const *f = quick_rows.field[i];
-        if (strcmp(f[C_VERIFIED], "yes") != 0)
-            fail_msg("row %s / %s is not verified", f[C_OP], f[C_CASE]);
-        if (strcmp(f[C_STORE], "sqlite") == 0)
-            assert_true(strncmp(f[C_SERVER], "sqlite ", 7) == 0);
+        char *const *f = quick_rows.row[i].f;
+        if (strcmp(f[CSV_VERIFIED], "yes") != 0)
+            fail_msg("row %s / %s is not verified", f[CSV_OP], f[CSV_CASE]);
+        if (strcmp(f[CSV_STORE], "sqlite") == 0)
+            assert_true(strncmp(f[CSV_SERVER], "sqlite ", 7) == 0);
         else
-            assert_true(strncmp(f[C_SERVER], "sqlite", 6) != 0);
+            assert_true(strncmp(f[CSV_SERVER], "sqlite", 6) != 0);
     }
 }
 
@@ -203,8 +157,8 @@ static void quick_run_writes_every_op(void **state)
     assert_int_equal(count_rows(r, "sqlite_insert", "sqlite", NULL), 4);
     assert_int_equal(count_rows(r, "read_all", "sqlite", NULL), 1);
     char *const *core = find_row(r, "core_publish_stored", "jetstream", "core");
-    assert_string_equal(core[C_COUNT], "2000");
-    assert_true(atof(core[C_RATE]) > 0);
+    assert_string_equal(core[CSV_COUNT], "2000");
+    assert_true(atof(core[CSV_RATE]) > 0);
 }
 
 static void retention_keeps_exactly_the_newest(void **state)
@@ -214,8 +168,8 @@ static void retention_keeps_exactly_the_newest(void **state)
     /* --quick: L = 20, 10 series x 200 points written */
     char *const *f =
         find_row(&quick_rows, "retention_per_subject", "jetstream", "max 20 per subject");
-    assert_string_equal(f[C_COUNT], "2000");
-    assert_string_equal(f[C_VERIFIED], "yes");
+    assert_string_equal(f[CSV_COUNT], "2000");
+    assert_string_equal(f[CSV_VERIFIED], "yes");
 }
 
 static void range_edges_empty_and_whole(void **state)
@@ -225,14 +179,14 @@ static void range_edges_empty_and_whole(void **state)
     const char *stores[] = {"jetstream", "sqlite"};
     for (int s = 0; s < 2; s++) {
         char *const *empty = find_row(&quick_rows, "read_range", stores[s], "empty range");
-        assert_string_equal(empty[C_COUNT], "0");
-        assert_string_equal(empty[C_VERIFIED], "yes");
+        assert_string_equal(empty[CSV_COUNT], "0");
+        assert_string_equal(empty[CSV_VERIFIED], "yes");
         /* --quick: 2000 points over 10 series */
         char *const *whole = find_row(&quick_rows, "read_range", stores[s], "whole series");
-        assert_string_equal(whole[C_COUNT], "200");
-        assert_string_equal(whole[C_VERIFIED], "yes");
+        assert_string_equal(whole[CSV_COUNT], "200");
+        assert_string_equal(whole[CSV_VERIFIED], "yes");
         char *const *small = find_row(&quick_rows, "read_range", stores[s], "store of 200");
-        assert_string_equal(small[C_COUNT], "10");
+        assert_string_equal(small[CSV_COUNT], "10");
     }
 }
 
@@ -312,7 +266,7 @@ static void failed_check_writes_an_unverified_row(void **state)
     load_csv(rows, csv);
     assert_int_equal(rows->n, 1);
     char *const *f = find_row(rows, "core_publish_stored", "jetstream", "core");
-    assert_string_equal(f[C_VERIFIED], "no");
+    assert_string_equal(f[CSV_VERIFIED], "no");
     free(rows->text);
     free(rows);
 }
