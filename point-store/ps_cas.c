@@ -7,6 +7,7 @@
 
 #include "nx_conn.h"
 #include "nx_subject.h"
+#include "ps_cas_safety.h"
 
 bool ps_counter_decode(const nx_point *p, long *value)
 {
@@ -116,10 +117,12 @@ static int increment(writer *w, jsCtx *js, const char *origin)
         natsStatus s = js_Publish(NULL, js, w->subject, buf, (int)n, w->expect ? &po : NULL, &jerr);
         if (s == NATS_OK)
             return 0;
-        if (w->expect && jerr == PS_ERR_WRONG_LAST_SEQ && nx_now_ns() < give_up) {
+        if (w->expect && ps_cas_conflict(jerr) && nx_now_ns() < give_up) {
             w->conflicts++;
             continue;
         }
+        if (w->expect && ps_cas_not_ready(jerr) && nx_now_ns() < give_up)
+            continue;
         return nx_nats_fail(&w->err, s, jerr, "writer %d: publishing to %s", w->id, w->subject);
     }
 }
@@ -235,10 +238,11 @@ static int emit(ps_ctx *c, const ps_cas_result *r, long lost, bool verified, nx_
     if (r->expect)
         snprintf(note, sizeof note,
                  "%d writers (own connections) x %ld increments, get-last then publish with "
-                 "ExpectLastSubjectSeq, retry on error %d: %llu conflicts, counter %ld -> %ld, "
-                 "%ld lost",
+                 "ExpectLastSubjectSeq, retry on error %d or %d: %llu conflicts, counter %ld -> "
+                 "%ld, %ld lost; safe on R%ld with this release per the version table: %s",
                  PS_CAS_WRITERS, c->opts.cas_count, PS_ERR_WRONG_LAST_SEQ,
-                 (unsigned long long)r->conflicts, r->start, r->final, lost);
+                 PS_ERR_WRONG_LAST_SEQ_CONST, (unsigned long long)r->conflicts, r->start, r->final,
+                 lost, c->opts.common.replicas, ps_cas_expected_safe(c) ? "yes" : "no");
     else
         snprintf(note, sizeof note,
                  "%d writers (own connections) x %ld increments, get-last then publish without "
@@ -285,15 +289,8 @@ static int check_safe(const ps_ctx *c, const ps_cas_result *r, nx_err *err)
     if (r->final - r->start != want) {
         long lost = lost_updates(c, r);
         char known[200] = "";
-        /* nats-io/nats-server#4319: a replicated stream checked the
-         * expectation before proposing, so racing publishes could both pass
-         * (fixed in 2.9.21). */
-        if (lost > 0 && c->opts.common.replicas > 1 &&
-            !nx_version_at_least(c->run.server_version, 2, 9, 21))
-            snprintf(known, sizeof known,
-                     "; nats-server %s does not serialize expected-last-subject-sequence on a "
-                     "replicated stream (nats-io/nats-server#4319, fixed in 2.9.21)",
-                     c->run.server_version);
+        if (lost > 0)
+            ps_cas_known_loss(c, known, sizeof known);
         return nx_fail(err,
                        "compare-and-set: the counter gained %ld, the model expects %ld (%d "
                        "writers x %ld increments)%s%s",
@@ -351,13 +348,14 @@ int ps_cas_phase(ps_ctx *c, nx_err *err)
         print_row(c, "expect last subject seq", &a, lost_updates(c, &a));
         print_row(c, "no expectation", &b, lost_updates(c, &b));
         if (safe_ok)
-            printf("  with the expectation every conflict was detected (error %d) and retried; "
-                   "without it %ld of %ld increments were lost\n\n",
-                   PS_ERR_WRONG_LAST_SEQ, lost_updates(c, &b), made);
+            printf("  with the expectation every conflict was detected (error %d/%d) and "
+                   "retried; without it %ld of %ld increments were lost\n",
+                   PS_ERR_WRONG_LAST_SEQ, PS_ERR_WRONG_LAST_SEQ_CONST, lost_updates(c, &b), made);
         else
             printf("  with the expectation %ld of %ld increments were lost: see the error "
-                   "below\n\n",
+                   "below\n",
                    lost_updates(c, &a), made);
+        ps_cas_print_verdict(c, lost_updates(c, &a), made);
     }
     rc = emit(c, &a, lost_updates(c, &a), safe_ok, err);
     if (rc == 0)

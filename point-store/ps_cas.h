@@ -12,10 +12,10 @@
 
 #include "nx_point.h"
 #include "nx_stats.h"
+#include "ps_cas_safety.h"
 #include "ps_ctx.h"
 
 #define PS_CAS_WRITERS 2
-#define PS_ERR_WRONG_LAST_SEQ 10071
 
 typedef struct ps_cas_result {
     bool expect;

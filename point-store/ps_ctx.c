@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ps_compare.h"
+#include "ps_fast.h"
 
 int ps_ctx_open(ps_ctx *c, const ps_opts *opts, nx_err *err)
 {
@@ -33,6 +34,8 @@ void ps_ctx_drop_workload(ps_ctx *c, bool delete_bucket)
     if (c->db_open)
         ps_db_close(&c->db);
     c->db_open = false;
+    ps_fast_close(c->fast);
+    c->fast = NULL;
     ps_model_free(&c->model);
     free(c->prop_names);
     free(c->props);

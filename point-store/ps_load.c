@@ -10,6 +10,7 @@
 #include "nx_stats.h"
 #include "nx_stream.h"
 #include "nx_subject.h"
+#include "ps_fast.h"
 
 static int open_names(ps_ctx *c, nx_err *err)
 {
@@ -66,7 +67,8 @@ int ps_workload_open(ps_ctx *c, nx_err *err)
     if (ps_db_open(&c->db, o->keep, err) != 0)
         return -1;
     c->db_open = true;
-    if (nx_asyncpub_open(&c->pub, c->run.nc, NULL, PS_ASYNC_WINDOW, err) != 0)
+    if (nx_asyncpub_open(&c->pub, c->run.nc, NULL, PS_ASYNC_WINDOW, err) != 0 ||
+        ps_fast_open(&c->fast, c->run.urls, err) != 0)
         return -1;
     c->reader = (ps_reader){.nc = c->run.nc,
                             .js = c->run.js,
@@ -75,7 +77,9 @@ int ps_workload_open(ps_ctx *c, nx_err *err)
                             .kv = c->kv,
                             .db = &c->db,
                             .props = c->props,
-                            .nprops = (size_t)c->opts.props};
+                            .nprops = (size_t)c->opts.props,
+                            .bucket = c->bucket,
+                            .fast = c->fast};
     return 0;
 }
 

@@ -18,6 +18,8 @@
 #include "ps_replicas.h"
 #include "ps_seed.h"
 #include "ps_tomb.h"
+#include "ps_ttl.h"
+#include "ps_yardstick.h"
 
 static void print_header(const ps_ctx *c)
 {
@@ -43,8 +45,9 @@ static int run_pass(ps_ctx *c, nx_err *err)
         if (ps_load_to_depth(c, c->opts.history[i], err) != 0 || ps_read_depth(c, i, err) != 0)
             return -1;
     ps_print_ratios(c);
-    if (ps_tombstones_run(c, err) != 0 || ps_footprint_run(c, err) != 0 ||
-        ps_cas_phase(c, err) != 0)
+    ps_print_targets(c);
+    if (ps_tombstones_run(c, err) != 0 || ps_ttl_run(c, err) != 0 ||
+        ps_footprint_run(c, err) != 0 || ps_cas_phase(c, err) != 0)
         return -1;
     return 0;
 }

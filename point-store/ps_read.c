@@ -6,6 +6,7 @@
 #include "nx_conn.h"
 #include "nx_sub.h"
 #include "nx_subject.h"
+#include "ps_onetrip.h"
 
 /* Generous: a head is one round trip; this only bounds a stuck read. */
 #define CONSUMER_WAIT_MS 5000
@@ -21,6 +22,21 @@ static const ps_method_desc methods[PS_NMETHODS] = {
                              "count from NumPending; timed from subscribe to unsubscribe"},
     [PS_KV] = {"state_kv", "jetstream", "kv get",
                "kvStore_Get per key <node>.<prop> (bucket history 1)"},
+    [PS_DIRECT_PIPELINED] = {"state_direct_pipelined", "jetstream", "direct pipelined",
+                             "direct get last_by_subj for every known prop published at once on "
+                             "one inbox, then every answer collected (one per request, its own "
+                             "subject)"},
+    [PS_DIRECT_MULTI] = {"state_direct_multi", "jetstream", "direct multi",
+                         "one direct get {multi_last: [n.<node>.>]}; answers until 204 EOB "
+                         "(ADR-31, nats-server 2.11+)",
+                         true},
+    [PS_KV_PIPELINED] = {"state_kv_pipelined", "jetstream", "kv pipelined",
+                         "direct get last_by_subj $KV.<bucket>.<node>.<prop> on KV_<bucket> for "
+                         "every known prop at once on one inbox, then every answer collected"},
+    [PS_KV_MULTI] = {"state_kv_multi", "jetstream", "kv multi",
+                     "one direct get {multi_last: [$KV.<bucket>.<node>.>]} on KV_<bucket>; "
+                     "answers until 204 EOB; delete markers are absent keys",
+                     true},
     [PS_SQLITE_SEEK] = {"state_sqlite", "sqlite", "sqlite seek",
                         "query=seek: index (node,prop,time) skip-scan of props then newest row "
                         "per prop"},
@@ -71,6 +87,8 @@ static int read_info_getlast(const ps_reader *r, const char *node, ps_state *out
         const char *subject = subjects->List[i].Subject;
         natsMsg *m = NULL;
         s = js_GetLastMsg(&m, r->js, r->stream, subject, NULL, &jerr);
+        if (s == NATS_NOT_FOUND)
+            continue; /* gone since the info listed it (a TTL expired): absent */
         if (s != NATS_OK)
             rc = nx_nats_fail(err, s, jerr, "get-last of %s", subject);
         else
@@ -183,6 +201,12 @@ int ps_read_state(const ps_reader *r, ps_method m, const char *node, ps_state *o
         return read_last_per_subject(r, node, out, err);
     case PS_KV:
         return read_kv(r, node, out, err);
+    case PS_DIRECT_PIPELINED:
+    case PS_KV_PIPELINED:
+        return ps_read_pipelined(r, m == PS_KV_PIPELINED, node, out, err);
+    case PS_DIRECT_MULTI:
+    case PS_KV_MULTI:
+        return ps_read_multi(r, m == PS_KV_MULTI, node, out, err);
     case PS_SQLITE_SEEK:
     case PS_SQLITE_GROUP_BY:
         if (r->db == NULL)

@@ -18,6 +18,7 @@
 #define PS_READ_H
 
 #include <nats/nats.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "nx_err.h"
@@ -29,6 +30,10 @@ typedef enum ps_method {
     PS_DIRECT_GET,
     PS_LAST_PER_SUBJECT,
     PS_KV,
+    PS_DIRECT_PIPELINED, /* ps_onetrip.h */
+    PS_DIRECT_MULTI,
+    PS_KV_PIPELINED,
+    PS_KV_MULTI,
     PS_SQLITE_SEEK,
     PS_SQLITE_GROUP_BY,
     PS_NMETHODS
@@ -39,6 +44,7 @@ typedef struct ps_method_desc {
     const char *store; /* jetstream or sqlite */
     const char *label; /* the table's method column */
     const char *note;  /* how it reads, for the CSV note */
+    bool multi_get;    /* needs NX_FEAT_MULTI_GET (direct get multi_last) */
 } ps_method_desc;
 
 const ps_method_desc *ps_method_describe(ps_method m);
@@ -52,6 +58,8 @@ typedef struct ps_reader {
     ps_db *db;
     const char *const *props; /* known prop names, for direct get and KV */
     size_t nprops;
+    const char *bucket;   /* the KV bucket's name (its stream is KV_<bucket>) */
+    struct ps_fast *fast; /* the one-round-trip methods' connection (ps_fast.h) */
 } ps_reader;
 
 /* Reads node's state with method m into out (cleared first). */

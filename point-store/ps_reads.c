@@ -6,6 +6,8 @@
 
 #include "nx_progress.h"
 #include "nx_stats.h"
+#include "ps_avail.h"
+#include "ps_yardstick.h"
 
 /* Methods take turns every CHUNK reads, so a burst of load from elsewhere on
  * the machine spreads over all of them instead of skewing one. */
@@ -104,6 +106,9 @@ int ps_read_depth(ps_ctx *c, size_t di, nx_err *err)
         if (!runs[m].all || !runs[m].round || !c->round_p50[m][di])
             rc = nx_fail(err, "out of memory for latency histograms");
     }
+    ps_ping ping;
+    if (ps_ping_open(&ping, rounds, err) != 0)
+        rc = -1;
     nx_progress prog;
     char label[64];
     snprintf(label, sizeof label, "history %ld: reading state", c->opts.history[di]);
@@ -117,6 +122,8 @@ int ps_read_depth(ps_ctx *c, size_t di, nx_err *err)
         for (long start = 0; start < reads && rc == 0; start += CHUNK) {
             long end = start + CHUNK < reads ? start + CHUNK : reads;
             for (int m = 0; m < PS_NMETHODS && rc == 0; m++) {
+                if (!ps_method_runs(c, (ps_method)m))
+                    continue;
                 for (long i = start; i < end && rc == 0; i++) {
                     long node = (long)(ps_rng_next(&runs[m].rng) % (uint64_t)c->opts.nodes);
                     int64_t ns = 0;
@@ -127,7 +134,10 @@ int ps_read_depth(ps_ctx *c, size_t di, nx_err *err)
                     nx_progress_update(&prog, ++done);
                 }
             }
+            if (rc == 0)
+                rc = ps_ping_chunk(c, &ping, end - start, err);
         }
+        ps_ping_round_end(&ping, r);
         for (int m = 0; m < PS_NMETHODS && rc == 0; m++)
             c->round_p50[m][di][r] = (double)nx_hist_percentile(runs[m].round, 0.50);
     }
@@ -136,8 +146,14 @@ int ps_read_depth(ps_ctx *c, size_t di, nx_err *err)
         printf("  %-22s %12s %9s %12s %9s\n", "read state", "p50 us", "p99 us", "1/mean /s",
                "checked");
     for (int m = 0; m < PS_NMETHODS && rc == 0; m++) {
-        rc = emit_row(c, (ps_method)m, di, &runs[m], err);
+        if (ps_method_runs(c, (ps_method)m))
+            rc = emit_row(c, (ps_method)m, di, &runs[m], err);
     }
+    if (rc == 0)
+        rc = ps_ping_emit(c, di, &ping, err);
+    if (rc == 0 && di == 0)
+        ps_print_missing_methods(c);
+    ps_ping_free(&ping);
     if (rc == 0 && !ps_quiet(c))
         printf("\n");
     for (int m = 0; m < PS_NMETHODS; m++) {
@@ -163,6 +179,8 @@ void ps_print_ratios(const ps_ctx *c)
     snprintf(b, sizeof b, "p50 us @%ld", hi);
     printf("  %-22s %12s %12s %8s\n", "method", a, b, "ratio");
     for (int m = 0; m < PS_NMETHODS; m++) {
+        if (!ps_method_runs(c, (ps_method)m))
+            continue;
         double p_lo = median_of(c, m, 0), p_hi = median_of(c, m, last);
         printf("  %-22s %12.1f %12.1f %8.2f\n", ps_method_describe((ps_method)m)->label, p_lo / 1e3,
                p_hi / 1e3, p_lo > 0 ? p_hi / p_lo : 0.0);

@@ -7,8 +7,10 @@
 #include "nx_conn.h"
 #include "nx_stats.h"
 #include "nx_subject.h"
+#include "ps_avail.h"
 #include "ps_load.h"
 #include "ps_reads.h"
+#include "ps_timed_row.h"
 
 typedef struct victim {
     long node, prop;
@@ -76,15 +78,7 @@ static int emit(ps_ctx *c, ps_method m, nx_hist *h, int64_t busy, long nvictims,
              "%ld nodes with one prop deleted (stream/SQLite: tombstone point; KV: "
              "kvStore_Delete); the prop is absent and the others intact",
              nvictims);
-    nx_row row;
-    ps_row_init(c, &row, d->op, d->store, case_name);
-    row.count = nx_hist_count(h);
-    row.seconds = (double)busy / 1e9;
-    row.rate_per_s = nx_rate(row.count, busy);
-    nx_row_set_latency(&row, h);
-    row.verified = true;
-    row.note = note;
-    return ps_emit(c, &row, err);
+    return ps_emit_timed(c, d->op, d->store, case_name, h, busy, note, err);
 }
 
 int ps_tombstones_run(ps_ctx *c, nx_err *err)
@@ -117,6 +111,8 @@ int ps_tombstones_run(ps_ctx *c, nx_err *err)
                "  %-22s %12s %9s %s\n",
                nvictims, "read state", "p50 us", "p99 us", "result");
     for (int m = 0; m < PS_NMETHODS && rc == 0; m++) {
+        if (!ps_method_runs(c, (ps_method)m))
+            continue;
         nx_hist_reset(h);
         int64_t busy = 0;
         for (long i = 0; i < nvictims && rc == 0; i++) {
