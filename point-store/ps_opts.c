@@ -37,10 +37,13 @@ static const char summary[] =
     "The current state of a node is the head of each of its subjects n.<node>.<prop>. Seeds\n"
     "nodes 123/456/789 and prints one node's state; then writes nodes x props x history points\n"
     "and times reading random nodes' state by stream info + get-last, direct get, one ordered\n"
-    "consumer with deliver-last-per-subject, a KV bucket and SQLite (latest row per prop), each\n"
-    "read checked against an in-memory model; then tombstones, compare-and-set with two\n"
-    "writers, and bytes on disk per point against SQLite. There is no --count: the number of\n"
-    "points is nodes x props x the deepest history.";
+    "consumer with deliver-last-per-subject, a KV bucket, the node in one round trip (every\n"
+    "prop's direct get pipelined; a multi_last multi get on nats-server 2.11+; both also on the\n"
+    "KV bucket) beside a PING/PONG, and SQLite (latest row per prop), each read checked\n"
+    "against an in-memory model; then tombstones, per-message TTL (2.11+), compare-and-set\n"
+    "with two writers (on R1 and, with --cluster 3, R3, with a verdict per server version), and\n"
+    "bytes on disk per point against SQLite. There is no --count: the number of points is\n"
+    "nodes x props x the deepest history.";
 
 /* Shared options this experiment has no use for. */
 static const char *const not_used[] = {"count", NULL};
