@@ -1,6 +1,7 @@
 #include "nx_asyncpub.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "nx_conn.h"
@@ -12,6 +13,7 @@ struct nx_asyncpub {
     atomic_int first_status;
     atomic_int first_code;
     atomic_int in_handler;
+    bool published; /* a js_PublishAsync was accepted (publishing thread only) */
 };
 
 static void on_error(jsCtx *js, jsPubAckErr *pae, void *closure)
@@ -56,6 +58,7 @@ int nx_asyncpub_send(nx_asyncpub *p, const char *subject, const void *data, int 
     natsStatus s = js_PublishAsync(p->js, subject, data, len, NULL);
     if (s != NATS_OK)
         return nx_nats_fail(err, s, 0, "async publish to %s", subject);
+    p->published = true;
     return 0;
 }
 
@@ -94,7 +97,10 @@ void nx_asyncpub_close(nx_asyncpub *p)
     /* Entries taken back are never reported; an ack arriving later finds
      * nothing to call. A handler already running is waited for. */
     natsMsgList pending = {0};
-    if (js_PublishAsyncGetPendingList(&pending, p->js) == NATS_OK)
+    /* nats.c 3.4 makes its pending map at the first accepted publish and
+     * reads it here without a NULL check (a crash when the server died
+     * before any publish went out): nothing can be pending then. */
+    if (p->published && js_PublishAsyncGetPendingList(&pending, p->js) == NATS_OK)
         natsMsgList_Destroy(&pending);
     nx_poll_until(handlers_idle, p, 1, 5000);
     jsCtx_Destroy(p->js);

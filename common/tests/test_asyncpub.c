@@ -101,9 +101,22 @@ static void sub_close_after_traffic(void **state)
     assert_int_equal(natsConnection_Flush(f->nc), NATS_OK);
 }
 
+/* A publisher whose server died before its first publish is closed on the
+ * way out: nothing is pending, and closing must not touch what nats.c
+ * never made. */
+static void close_before_any_publish(void **state)
+{
+    fixture *f = *state;
+    nx_asyncpub *p = NULL;
+    nx_err err = {{0}};
+    assert_int_equal(nx_asyncpub_open(&p, f->nc, NULL, 64, &err), 0);
+    nx_asyncpub_close(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(close_before_any_publish, up, down),
         cmocka_unit_test_setup_teardown(every_publish_acked, up, down),
         cmocka_unit_test_setup_teardown(rejected_publishes_are_counted, up, down),
         cmocka_unit_test_setup_teardown(close_with_acks_outstanding, up, down),
