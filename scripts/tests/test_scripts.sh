@@ -2,7 +2,7 @@
 # summarize and plot on fixture CSVs: the good set yields the expected
 # figures and charts; a wrong header or a short record is refused with one
 # line and exit 1; --run-id selects a run.
-#   test_scripts.sh SCRIPTS_DIR CASE [BUILD_DIR]
+#   test_scripts.sh SCRIPTS_DIR CASE [BUILD_DIR [SERVER]]
 set -uo pipefail
 scripts=$1 case=$2
 fixtures=$scripts/tests/fixtures
@@ -160,7 +160,9 @@ run-all-quick)
   # scripts/run-all.sh --quick on the build under test: all three experiments,
   # then summarize and plot, into a fresh results dir.
   build=$3
-  run "$scripts/run-all.sh" --quick --build "$build" --results "$work/results"
+  servers=()
+  [[ -n "${4:-}" ]] && servers=(--servers "$4")
+  run "$scripts/run-all.sh" --quick --build "$build" --results "$work/results" "${servers[@]}"
   [[ $rc -eq 0 ]] || fail "exit $rc: $(tail -5 "$work/err")"
   for f in tsd.csv point-store.csv bi-directional-sync.csv summary.md; do
     [[ -s "$work/results/$f" ]] || fail "results/$f missing"
