@@ -84,12 +84,24 @@ static int add_or_update(jsCtx *js, const nx_stream_spec *spec, bool update, nx_
         jsErrCode jerr = 0;
         natsStatus s = update ? js_UpdateStream(NULL, js, &b->cfg, NULL, &jerr)
                               : js_AddStream(NULL, js, &b->cfg, NULL, &jerr);
+        for (int tries = 1;
+             !update && s != NATS_OK && nx_stream_store_busy(jerr) && tries < NX_STREAM_BUSY_TRIES;
+             tries++) {
+            nx_sleep_ms(NX_STREAM_BUSY_WAIT_MS);
+            jerr = 0;
+            s = js_AddStream(NULL, js, &b->cfg, NULL, &jerr);
+        }
         if (s != NATS_OK)
             rc = nx_nats_fail(err, s, jerr, "%s stream %s", update ? "updating" : "creating",
                               spec->name);
     }
     free(b);
     return rc;
+}
+
+bool nx_stream_store_busy(int code)
+{
+    return code == NX_JS_ERR_STREAM_STORE_FAILED;
 }
 
 int nx_stream_create(jsCtx *js, const nx_stream_spec *spec, nx_err *err)

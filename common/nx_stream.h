@@ -45,6 +45,15 @@ void nx_stream_spec_init(nx_stream_spec *spec, const char *name);
 /* "file" or "memory" (as validated by --storage). */
 jsStorageType nx_storage_type(const char *name);
 
+/* JetStream error 10049, "error creating store for stream": seen on
+ * 2.10.27 and 2.15.1 when a stream is created right after one of the same
+ * name was deleted (its store is still being removed). Creation retries it
+ * every NX_STREAM_BUSY_WAIT_MS, NX_STREAM_BUSY_TRIES times at most. */
+#define NX_JS_ERR_STREAM_STORE_FAILED 10049
+#define NX_STREAM_BUSY_WAIT_MS 50
+#define NX_STREAM_BUSY_TRIES 60
+bool nx_stream_store_busy(int code);
+
 int nx_stream_create(jsCtx *js, const nx_stream_spec *spec, nx_err *err);
 int nx_stream_update(jsCtx *js, const nx_stream_spec *spec, nx_err *err);
 /* Deleting a stream that does not exist is not an error when missing_ok. */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "nx_conn.h"
+#include "nx_stream.h"
+#include "nx_wait.h"
 
 #define API_WAIT_MS 10000
 
@@ -47,6 +49,18 @@ static int check_applied(cJSON *cfg, const tsd_stream_extra *x, const char *stre
     return 0;
 }
 
+/* The err_code of an API error reply, 0 for any other reply. */
+static int reply_code(const natsMsg *reply)
+{
+    cJSON *resp = cJSON_ParseWithLength(natsMsg_GetData((natsMsg *)reply),
+                                        (size_t)natsMsg_GetDataLength((natsMsg *)reply));
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(resp, "error"), "err_code");
+    int c = cJSON_IsNumber(code) ? code->valueint : 0;
+    cJSON_Delete(resp);
+    return c;
+}
+
 static int reply_error(const natsMsg *reply, const tsd_stream_extra *x, const char *stream,
                        nx_err *err)
 {
@@ -81,8 +95,16 @@ int tsd_jsapi_stream_fresh(tsd_ctx *ctx, const void *extra, nx_err *err)
     char api[128];
     snprintf(api, sizeof api, "$JS.API.STREAM.CREATE.%s", ctx->stream);
     natsMsg *reply = NULL;
-    natsStatus s =
-        natsConnection_Request(&reply, ctx->run->nc, api, body, (int)strlen(body), API_WAIT_MS);
+    natsStatus s = NATS_OK;
+    for (int tries = 1;; tries++) {
+        s = natsConnection_Request(&reply, ctx->run->nc, api, body, (int)strlen(body), API_WAIT_MS);
+        if (s != NATS_OK || !nx_stream_store_busy(reply_code(reply)) ||
+            tries == NX_STREAM_BUSY_TRIES)
+            break;
+        natsMsg_Destroy(reply);
+        reply = NULL;
+        nx_sleep_ms(NX_STREAM_BUSY_WAIT_MS);
+    }
     free(body);
     if (s != NATS_OK)
         return nx_nats_fail(err, s, 0, "creating stream %s", ctx->stream);

@@ -182,16 +182,9 @@ static int fresh_stream(tsd_ctx *ctx, jsCtx *js, nx_powerfs *fs, nx_err *err)
     spec.replicas = 1;
     if (nx_stream_delete(js, STREAM, true, err) != 0)
         return -1;
-    /* Seen once in 50 rounds on 2.15.1: the create right after deleting
-     * the stream a restart had recovered is refused ("error creating store
-     * for stream", 10049). Retried for up to 2 s, and said. */
-    for (int tries = 1; nx_stream_create(js, &spec, err) != 0; tries++) {
-        if (tries == 20)
-            return -1;
-        if (tries == 1)
-            fprintf(stderr, "tsd: power cuts: creating the stream again (%s)\n", err->msg);
-        nanosleep(&(struct timespec){0, 100000000L}, NULL);
-    }
+    /* nx_stream_create retries a store still being removed (10049). */
+    if (nx_stream_create(js, &spec, err) != 0)
+        return -1;
     return nx_powerfs_flush_all(fs, err);
 }
 
