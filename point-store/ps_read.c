@@ -14,34 +14,40 @@
 static const ps_method_desc methods[PS_NMETHODS] = {
     [PS_INFO_GETLAST] = {"state_info_getlast", "jetstream", "info + get-last",
                          "stream info with subjects filter n.<node>.> then js_GetLastMsg per "
-                         "subject"},
+                         "subject",
+                         false},
     [PS_DIRECT_GET] = {"state_direct_get", "jetstream", "direct get",
-                       "js_DirectGetMsg last-by-subject per known prop (allow_direct)"},
+                       "js_DirectGetMsg last-by-subject per known prop (allow_direct)", false},
     [PS_LAST_PER_SUBJECT] = {"state_last_per_subject", "jetstream", "last-per-subject",
                              "ordered consumer on n.<node>.> with deliver last per subject; "
-                             "count from NumPending; timed from subscribe to unsubscribe"},
+                             "count from NumPending; timed from subscribe to unsubscribe",
+                             false},
     [PS_KV] = {"state_kv", "jetstream", "kv get",
-               "kvStore_Get per key <node>.<prop> (bucket history 1)"},
+               "kvStore_Get per key <node>.<prop> (bucket history 1)", false},
     [PS_DIRECT_PIPELINED] = {"state_direct_pipelined", "jetstream", "direct pipelined",
                              "direct get last_by_subj for every known prop published at once on "
                              "one inbox, then every answer collected (one per request, its own "
-                             "subject)"},
+                             "subject)",
+                             false},
     [PS_DIRECT_MULTI] = {"state_direct_multi", "jetstream", "direct multi",
                          "one direct get {multi_last: [n.<node>.>]}; answers until 204 EOB "
                          "(ADR-31, nats-server 2.11+)",
                          true},
     [PS_KV_PIPELINED] = {"state_kv_pipelined", "jetstream", "kv pipelined",
                          "direct get last_by_subj $KV.<bucket>.<node>.<prop> on KV_<bucket> for "
-                         "every known prop at once on one inbox, then every answer collected"},
+                         "every known prop at once on one inbox, then every answer collected",
+                         false},
     [PS_KV_MULTI] = {"state_kv_multi", "jetstream", "kv multi",
                      "one direct get {multi_last: [$KV.<bucket>.<node>.>]} on KV_<bucket>; "
                      "answers until 204 EOB; delete markers are absent keys",
                      true},
     [PS_SQLITE_SEEK] = {"state_sqlite", "sqlite", "sqlite seek",
                         "query=seek: index (node,prop,time) skip-scan of props then newest row "
-                        "per prop"},
+                        "per prop",
+                        false},
     [PS_SQLITE_GROUP_BY] = {"state_sqlite", "sqlite", "sqlite group-by",
-                            "query=group_by: SELECT ...,MAX(time) WHERE node=? GROUP BY prop"},
+                            "query=group_by: SELECT ...,MAX(time) WHERE node=? GROUP BY prop",
+                            false},
 };
 
 const ps_method_desc *ps_method_describe(ps_method m)
