@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bds_leafz_wait.h"
+#include "bds_topology.h"
 #include "nx_conn.h"
 #include "nx_stats.h"
 #include "nx_watchdog.h"
@@ -17,11 +18,7 @@ int bds_fleet_start_hub(bds_fleet *f, const bds_fleet_config *cfg, nx_err *err)
 {
     memset(f, 0, sizeof *f);
     nx_server_config hub;
-    nx_server_config_init(&hub);
-    hub.binary = cfg->nats_server;
-    hub.keep = cfg->keep;
-    hub.name = "hub";
-    hub.domain = "hub";
+    bds_server_config(&hub, cfg->nats_server, cfg->keep, "hub");
     hub.leaf_listen = true;
     if (nx_server_start(&f->hub, &hub, err) != 0)
         return nx_fail_wrap(err, "starting the hub: ");
@@ -42,20 +39,14 @@ static int start_leaf(bds_fleet *f, const bds_fleet_config *cfg, int k, const ch
                       nx_err *err)
 {
     bds_fleet_leaf *l = &f->leaves[k];
-    char name[16];
     snprintf(l->domain, sizeof l->domain, "leaf%d", k + 1);
-    snprintf(name, sizeof name, "leaf%d", k + 1);
     nx_server_config c;
-    nx_server_config_init(&c);
-    c.binary = cfg->nats_server;
-    c.keep = cfg->keep;
-    c.name = name;
-    c.domain = l->domain;
+    bds_server_config(&c, cfg->nats_server, cfg->keep, l->domain);
     c.leaf_remote = remote;
     c.js_max_mem = LEAF_MAX_MEM;
     c.js_max_store = LEAF_MAX_STORE;
     if (nx_server_start(&l->srv, &c, err) != 0)
-        return nx_fail_wrap(err, "starting %s: ", name);
+        return nx_fail_wrap(err, "starting %s: ", l->domain);
     f->n = k + 1;
     return 0;
 }

@@ -15,14 +15,19 @@ int bds_topology_wait_leafz(bds_topology *t, int want, int timeout_ms, nx_err *e
     return bds_leafz_wait(nx_server_monitor_url(t->hub), want, timeout_ms, err);
 }
 
+void bds_server_config(nx_server_config *c, const char *binary, bool keep, const char *name)
+{
+    nx_server_config_init(c);
+    c->binary = binary;
+    c->keep = keep;
+    c->name = name;
+    c->domain = name;
+}
+
 static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err *err)
 {
     nx_server_config hub;
-    nx_server_config_init(&hub);
-    hub.binary = cfg->nats_server;
-    hub.keep = cfg->keep;
-    hub.name = "hub";
-    hub.domain = "hub";
+    bds_server_config(&hub, cfg->nats_server, cfg->keep, "hub");
     hub.leaf_listen = true;
     hub.leaf_compression = cfg->leaf_compression;
     /* The relay first, and the hub advertising it: a leaf that reconnects
@@ -43,11 +48,7 @@ static int start_servers(bds_topology *t, const bds_topology_config *cfg, nx_err
     char remote[64];
     snprintf(remote, sizeof remote, "nats-leaf://127.0.0.1:%d", bds_relay_port(t->link));
     nx_server_config leaf;
-    nx_server_config_init(&leaf);
-    leaf.binary = cfg->nats_server;
-    leaf.keep = cfg->keep;
-    leaf.name = "leaf";
-    leaf.domain = "leaf";
+    bds_server_config(&leaf, cfg->nats_server, cfg->keep, "leaf");
     leaf.leaf_remote = remote;
     leaf.leaf_compression = cfg->leaf_compression;
     if (nx_server_start(&t->leaf, &leaf, err) != 0)
