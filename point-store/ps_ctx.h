@@ -11,6 +11,7 @@
 #include "nx_asyncpub.h"
 #include "nx_results.h"
 #include "nx_run.h"
+#include "nx_verdict.h"
 #include "ps_db.h"
 #include "ps_model.h"
 #include "ps_opts.h"
@@ -42,6 +43,7 @@ typedef struct ps_ctx {
     struct ps_compare *compare;   /* R1 rows to compare R3 rows with; NULL when not comparing */
     struct ps_fast *fast;         /* the one-round-trip methods' connection (ps_fast.h) */
     double ping_p50[NX_LIST_MAX]; /* ns, per history depth (ps_yardstick.h) */
+    nx_spread ping_spread[NX_LIST_MAX]; /* the same over the rounds, for verdicts */
 } ps_ctx;
 
 /* Opens the run (results, deployment, connection). */

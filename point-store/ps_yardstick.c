@@ -56,6 +56,7 @@ int ps_ping_emit(ps_ctx *c, size_t di, const ps_ping *p, nx_err *err)
     size_t r = (size_t)p->rounds < 1000 ? (size_t)p->rounds : 1000;
     memcpy(tmp, p->round_p50, r * sizeof *tmp);
     c->ping_p50[di] = nx_median(tmp, r);
+    c->ping_spread[di] = nx_spread_of(p->round_p50, r);
     uint64_t n = nx_hist_count(p->all);
     double rate = nx_rate(n, p->busy_ns);
     if (!ps_quiet(c))
@@ -80,15 +81,18 @@ int ps_ping_emit(ps_ctx *c, size_t di, const ps_ping *p, nx_err *err)
     return ps_emit(c, &row, err);
 }
 
+/* Method m's p50 at depth di over the rounds, in ns (all zeros when absent). */
+static nx_spread method_spread(const ps_ctx *c, int m, size_t di)
+{
+    size_t r = (size_t)c->opts.common.repeat;
+    nx_spread none = {0, 0, 0, 0};
+    return c->round_p50[m][di] ? nx_spread_of(c->round_p50[m][di], r) : none;
+}
+
 /* Median over rounds of method m's p50 at depth di, in ns (0 when absent). */
 static double method_p50(const ps_ctx *c, int m, size_t di)
 {
-    size_t r = (size_t)c->opts.common.repeat;
-    double tmp[1000];
-    if (r > 1000 || c->round_p50[m][di] == NULL)
-        return 0;
-    memcpy(tmp, c->round_p50[m][di], r * sizeof *tmp);
-    return nx_median(tmp, r);
+    return method_spread(c, m, di).median;
 }
 
 static bool is_jetstream(int m)
@@ -142,6 +146,21 @@ static void print_table(const ps_ctx *c, const char *title, bool vs_sqlite)
     }
 }
 
+/* "At most PS_TARGET_PING_X a ping at every depth": met when met at every
+ * depth, not met when missed at one, else within noise (or one run). */
+static const char *ping_verdict(const ps_ctx *c, int m)
+{
+    bool all_met = true;
+    for (size_t di = 0; di < c->opts.nhistory; di++) {
+        const char *v =
+            nx_verdict_target(method_spread(c, m, di), c->ping_spread[di], PS_TARGET_PING_X, false);
+        if (strcmp(v, "not met") == 0 || strcmp(v, "one run") == 0 || strcmp(v, "n/a") == 0)
+            return v;
+        all_met &= strcmp(v, "met") == 0;
+    }
+    return all_met ? "met" : "within noise";
+}
+
 void ps_print_targets(const ps_ctx *c)
 {
     if (ps_quiet(c))
@@ -164,10 +183,14 @@ void ps_print_targets(const ps_ctx *c)
     printf("Target: best method %s: at most %.2fx a ping over every depth (target <= %.1fx: "
            "%s)",
            ps_method_describe((ps_method)best)->label, worst, PS_TARGET_PING_X,
-           worst <= PS_TARGET_PING_X ? "met" : "not met");
+           ping_verdict(c, best));
     if (last > 0)
         printf("; history %ld / %ld: %.2f (target <= %.1f: %s)", c->opts.history[last],
                c->opts.history[0], growth, PS_TARGET_DEPTH_X,
-               growth <= PS_TARGET_DEPTH_X ? "met" : "not met");
+               nx_verdict_target(method_spread(c, best, last), method_spread(c, best, 0),
+                                 PS_TARGET_DEPTH_X, false));
+    if (c->opts.common.repeat < 2)
+        printf("\n  one run: no range, so no verdict (run with --repeat 3, or "
+               "scripts/run-all.sh, which repeats every experiment)");
     printf("\n\n");
 }

@@ -45,8 +45,9 @@ static void print_ping(FILE *out, const tsd_report *r)
         return;
     double ratio = p50_us(sync) / p50_us(ping);
     const char *verdict = !tsd_case_long_enough(sync) ? "n/a (too short to judge)"
-                          : ratio <= TSD_PING_TARGET  ? "met"
-                                                      : "NOT met";
+                                                      : nx_verdict_target(tsd_case_p50_spread(sync),
+                                                                          tsd_case_p50_spread(ping),
+                                                                          TSD_PING_TARGET, false);
     fprintf(out,
             "  js_Publish p50 / PING-PONG p50 on its connection: %.2f (%.1f us against %.1f us; "
             "target <= %.1f: %s)\n",
@@ -159,10 +160,11 @@ static void print_batches(FILE *out, const tsd_report *r)
     if (ceiling == NULL || best == NULL)
         return;
     double k = tsd_rate_ratio(best, ceiling);
-    const char *verdict = !tsd_case_long_enough(best) || !tsd_case_long_enough(ceiling)
-                              ? "n/a (too short to judge)"
-                          : k >= TSD_ACKED_TARGET ? "met"
-                                                  : "NOT met";
+    const char *verdict =
+        !tsd_case_long_enough(best) || !tsd_case_long_enough(ceiling)
+            ? "n/a (too short to judge)"
+            : nx_verdict_target(tsd_case_rate_spread(best), tsd_case_rate_spread(ceiling),
+                                TSD_ACKED_TARGET, true);
     fprintf(out, "  best acknowledged publisher / ceiling: %.2f (%s; target >= %.1f: %s)%s\n", k,
             best->name, TSD_ACKED_TARGET, verdict,
             any ? "" : " (no batch publisher on this server)");

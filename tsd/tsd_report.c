@@ -17,6 +17,7 @@ void tsd_report_free(tsd_report *r)
 {
     for (size_t i = 0; i < r->ncases; i++) {
         free(r->cases[i].seconds);
+        free(r->cases[i].p50_ns);
         free(r->cases[i].cpu_self);
         free(r->cases[i].cpu_servers);
         nx_hist_free(r->cases[i].lat);
@@ -44,11 +45,13 @@ tsd_case *tsd_report_case(tsd_report *r, const char *op, const char *name, const
     c->count = count;
     c->replicas = 1;
     c->seconds = calloc(r->max_samples, sizeof *c->seconds);
+    c->p50_ns = calloc(r->max_samples, sizeof *c->p50_ns);
     c->cpu_self = calloc(r->max_samples, sizeof *c->cpu_self);
     c->cpu_servers = calloc(r->max_samples, sizeof *c->cpu_servers);
     c->lat = nx_hist_new();
-    if (!c->seconds || !c->cpu_self || !c->cpu_servers || !c->lat) {
+    if (!c->seconds || !c->p50_ns || !c->cpu_self || !c->cpu_servers || !c->lat) {
         free(c->seconds);
+        free(c->p50_ns);
         free(c->cpu_self);
         free(c->cpu_servers);
         nx_hist_free(c->lat);
@@ -65,6 +68,7 @@ int tsd_case_add(tsd_case *c, int64_t elapsed_ns, const nx_hist *hist, nx_err *e
     if (c->nsamples == c->cap)
         return nx_fail(err, "case %s: more samples than repeats (%zu)", c->name, c->cap);
     c->seconds[c->nsamples] = (double)elapsed_ns / 1e9;
+    c->p50_ns[c->nsamples] = hist ? (double)nx_hist_percentile(hist, 0.50) : 0;
     c->cpu_self[c->nsamples] = -1;
     c->cpu_servers[c->nsamples] = -1;
     c->nsamples++;
@@ -144,18 +148,21 @@ double tsd_case_rate(const tsd_case *c)
     return s > 0 ? (double)c->count / s : 0;
 }
 
-double tsd_case_spread(const tsd_case *c)
+nx_spread tsd_case_rate_spread(const tsd_case *c)
 {
-    double med = tsd_case_rate(c);
-    double worst = 0;
-    for (size_t i = 0; i < c->nsamples && med > 0; i++) {
-        if (c->seconds[i] <= 0)
-            continue;
-        double d = fabs((double)c->count / c->seconds[i] - med) / med;
-        if (d > worst)
-            worst = d;
-    }
-    return worst;
+    double *rates = c->nsamples ? malloc(c->nsamples * sizeof *rates) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; rates && i < c->nsamples; i++)
+        if (c->seconds[i] > 0)
+            rates[n++] = (double)c->count / c->seconds[i];
+    nx_spread s = nx_spread_of(rates, n);
+    free(rates);
+    return s;
+}
+
+nx_spread tsd_case_p50_spread(const tsd_case *c)
+{
+    return nx_spread_of(c->p50_ns, c->nsamples);
 }
 
 double tsd_case_cpu_us(const tsd_case *c, bool servers)

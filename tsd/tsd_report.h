@@ -11,6 +11,7 @@
 #include "nx_err.h"
 #include "nx_results.h"
 #include "nx_stats.h"
+#include "nx_verdict.h"
 
 #define TSD_CASES_MAX 64
 
@@ -22,6 +23,7 @@ typedef struct tsd_case {
     int replicas;
     uint64_t count;       /* points per repeat */
     double *seconds;      /* one per repeat */
+    double *p50_ns;       /* one per repeat; 0 when it timed nothing per point */
     size_t nsamples, cap; /* cap = --repeat */
     nx_hist *lat;         /* every repeat's samples */
     /* CPU seconds per repeat: this process, and the spawned servers (< 0
@@ -69,9 +71,10 @@ void tsd_case_add_cpu(tsd_case *c, double self_s, double servers_s);
 double tsd_case_seconds(const tsd_case *c);
 double tsd_case_rate(const tsd_case *c);
 
-/* Largest relative distance of one repeat's rate from the median (0 with a
- * single repeat). */
-double tsd_case_spread(const tsd_case *c);
+/* The repeats' rates (count / seconds), and their p50 latencies in ns:
+ * what a verdict on the case is judged on (nx_verdict.h). */
+nx_spread tsd_case_rate_spread(const tsd_case *c);
+nx_spread tsd_case_p50_spread(const tsd_case *c);
 
 /* Median CPU microseconds per point; < 0 when unknown. */
 double tsd_case_cpu_us(const tsd_case *c, bool servers);

@@ -29,10 +29,6 @@ const tsd_case *tsd_best_async(const tsd_report *r, bool main_only);
 /* rate(a) / rate(b); 0 when either is missing or b's rate is 0. */
 double tsd_rate_ratio(const tsd_case *a, const tsd_case *b);
 
-/* The tolerance for "at least the same rate within noise": the larger of
- * 3% and the two cases' repeat spreads. */
-double tsd_noise(const tsd_case *a, const tsd_case *b);
-
 /* Per-point figures and target verdicts need cases timed for at least this
  * long; shorter cases get "n/a". A --quick case lasts milliseconds; the
  * default 100000 points take about 0.25 s at the ceiling here, so the

@@ -35,8 +35,12 @@ static void medians_rates_and_spread(void **state)
     tsd_case *c = add(&r, "op", "a", 1000, secs, 3);
     assert_near(tsd_case_seconds(c), 2.0, 1e-9);
     assert_near(tsd_case_rate(c), 500.0, 1e-9);
-    /* rates 500, 1000, 250: the farthest is 100% above the median */
-    assert_near(tsd_case_spread(c), 1.0, 1e-9);
+    /* rates 500, 1000, 250: the verdicts' range */
+    nx_spread rates = tsd_case_rate_spread(c);
+    assert_near(rates.median, 500.0, 1e-9);
+    assert_near(rates.lo, 250.0, 1e-9);
+    assert_near(rates.hi, 1000.0, 1e-9);
+    assert_int_equal(rates.n, 3);
     nx_err err = {{0}};
     assert_int_equal(tsd_case_add(c, 1, NULL, &err), -1); /* a fourth sample */
     assert_non_null(strstr(err.msg, "more samples than repeats"));
@@ -74,7 +78,6 @@ static void best_async_and_ratios(void **state)
     assert_ptr_equal(tsd_best_async(&r, false), var);
     assert_near(tsd_rate_ratio(w4k, ceiling), 0.5, 1e-9);
     assert_near(tsd_rate_ratio(NULL, ceiling), 0, 0);
-    assert_near(tsd_noise(w4k, ceiling), 0.03, 1e-12);
     tsd_report_free(&r);
 }
 
@@ -114,13 +117,57 @@ static void table_and_summary_print_the_ratios(void **state)
     fclose(f);
     assert_non_null(strstr(text, "js_PublishAsync w=1024"));
     assert_non_null(strstr(text, "best js_PublishAsync window / ceiling: 0.50"));
-    assert_non_null(strstr(text, "NOT met"));
+    /* One repeat has no range: no verdict, and the line says how to get one. */
+    assert_non_null(strstr(text, "target >= 0.80: one run)"));
+    assert_null(strstr(text, "not met"));
     assert_non_null(strstr(text, "js_publish_sync / bare js_Publish loop: 1.000"));
-    assert_non_null(strstr(text, "judge with --repeat 3 or more"));
+    assert_non_null(strstr(text, "run with --repeat 3"));
     assert_non_null(strstr(text, "w=1024 0.50"));
     assert_non_null(strstr(text, "js_publish_sync / one txn per point, NORMAL"));
     assert_non_null(strstr(text, "1.00x the time for the same points, 10.00x mid-series"));
     assert_non_null(strstr(text, "Peak RSS: 12.5 MB"));
+    free(text);
+    tsd_report_free(&r);
+}
+
+/* Three repeats: a verdict only where the repeats' ranges settle it. */
+static void target_verdicts_follow_the_ranges(void **state)
+{
+    (void)state;
+    tsd_report r;
+    tsd_report_init(&r, 3);
+    /* ceiling 1000 points in 0.5 s +-10%: 1818-2222/s */
+    const double ceil_s[] = {0.45, 0.5, 0.55};
+    add(&r, "core_publish_stored", "core publish, timed until stored", 1000, ceil_s, 3);
+    /* 1000 points in 1 s +-10%: 909-1111/s, at most 0.61 of the ceiling */
+    const double slow[] = {0.9, 1.0, 1.1};
+    add(&r, "js_publish_async", "js_PublishAsync w=1024", 1000, slow, 3);
+    add(&r, "js_publish_plain", "bare", 100, slow, 3);
+    const double like_plain[] = {0.95, 1.0, 1.05};
+    add(&r, "js_publish_sync", "sync", 100, like_plain, 3);
+    tsd_opts o;
+    nx_err perr;
+    char *argv[] = {"tsd", NULL};
+    tsd_opts_parse(&o, 1, argv, &perr);
+    tsd_summary_info info = {.opts = &o, .server_version = "2.10.27"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    tsd_print_summary(f, &r, &info);
+    fclose(f);
+    assert_non_null(strstr(text, "target >= 0.80: not met)"));
+    assert_non_null(strstr(text, "target >= 1 within noise: met (within noise))"));
+    assert_null(strstr(text, "one run"));
+    free(text);
+
+    /* A window whose range straddles 0.8 of the ceiling's. */
+    const double near[] = {0.55, 0.62, 0.75};
+    add(&r, "js_publish_async", "js_PublishAsync w=4096", 1000, near, 3);
+    text = NULL;
+    f = open_memstream(&text, &len);
+    tsd_print_summary(f, &r, &info);
+    fclose(f);
+    assert_non_null(strstr(text, "js_PublishAsync w=4096; target >= 0.80: within noise)"));
     free(text);
     tsd_report_free(&r);
 }
@@ -132,6 +179,7 @@ int main(void)
         cmocka_unit_test(cpu_per_point_needs_every_sample),
         cmocka_unit_test(best_async_and_ratios),
         cmocka_unit_test(table_and_summary_print_the_ratios),
+        cmocka_unit_test(target_verdicts_follow_the_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
