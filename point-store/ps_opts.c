@@ -21,11 +21,11 @@ enum {
 #define MAX_DATA_BYTES (1L << 33) /* points x payload: what the disks must hold */
 
 static const nx_cli_option own[] = {
-    {"nodes", "N", OPT_NODES, "nodes in the scaled workload, 1 to 100000 (default 100; quick 10)"},
+    {"nodes", "N", OPT_NODES, "nodes in the scaled workload, 1 to 100000 (default 20; quick 10)"},
     {"props", "N", OPT_PROPS, "props per node, 1 to 1000 (default 10; quick 4)"},
     {"history", "N[,N...]", OPT_HISTORY,
      "updates per prop at which reads are timed, increasing (default 1,10,100,1000; quick 1,10)"},
-    {"reads", "N", OPT_READS, "random node reads per method and depth (default 1000; quick 50)"},
+    {"reads", "N", OPT_READS, "random node reads per method and depth (default 400; quick 50)"},
     {"cas-count", "K", OPT_CAS_COUNT,
      "increments per compare-and-set writer, 2 writers (default 1000; quick 50)"},
     {"node", "NODE", OPT_NODE, "seed node whose state is printed and checked (default 123)"},
@@ -146,12 +146,12 @@ static int finish(void *ctx, nx_err *err)
 nx_cli_result ps_opts_parse(int argc, char **argv, ps_opts *o, nx_err *err)
 {
     memset(o, 0, sizeof *o);
-    o->nodes = 100;
+    o->nodes = 20;
     o->props = 10;
     const long history[] = {1, 10, 100, 1000};
     memcpy(o->history, history, sizeof history);
     o->nhistory = 4;
-    o->reads = 1000;
+    o->reads = 400;
     o->cas_count = 1000;
     o->node = "123";
     nx_cli_spec spec = {

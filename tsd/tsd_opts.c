@@ -32,7 +32,7 @@ static const nx_cli_option own_options[] = {
     {"series", "N", OPT_SERIES, "time series n.dev<k>.temp, 1 to 100000 (default 100; --quick 10)"},
     {"sync-count", "N", OPT_SYNC_COUNT,
      "points for the one-round-trip-per-point cases: js_Publish and SQLite one txn per point "
-     "(default and at most --count)"},
+     "(default 10000, at most --count)"},
     {"fetch-batch", "N", OPT_FETCH_BATCH,
      "pull fetch batch, 1 to 65536; max-ack-pending is set to twice it (default 1024)"},
     {"range-points", "N", OPT_RANGE_POINTS,
@@ -272,7 +272,6 @@ nx_cli_result tsd_opts_parse(tsd_opts *o, int argc, char **argv, nx_err *err)
 
 long tsd_opts_sync_count(const tsd_opts *o)
 {
-    if (o->sync_count_set)
-        return o->sync_count < o->base.count ? o->sync_count : o->base.count;
-    return o->base.count;
+    long n = o->sync_count_set ? o->sync_count : TSD_SYNC_COUNT_DEFAULT;
+    return n < o->base.count ? n : o->base.count;
 }

@@ -31,7 +31,7 @@ typedef struct tsd_opts {
     size_t nwindows;
     long variant_window; /* window for the "where does the time go" variants */
     long series;
-    long sync_count; /* points for one-round-trip-per-point cases; 0 = --count */
+    long sync_count; /* points for one-round-trip-per-point cases (when sync_count_set) */
     long fetch_batch;
     long range_points;
     long range_queries; /* queries per range case and repeat */
@@ -64,6 +64,10 @@ typedef struct tsd_opts {
 
 #define TSD_DEFAULT_COUNT 100000L
 #define TSD_DEFAULT_PAYLOAD 16L
+/* One round trip per point runs at a few thousand points/s, and with an
+ * fsync per write at about one thousand: 10000 points time each such case
+ * for seconds, where --count would take minutes per case and repeat. */
+#define TSD_SYNC_COUNT_DEFAULT 10000L
 /* The data holds the point's global index (8 bytes) before its filler. */
 #define TSD_MIN_PAYLOAD 8L
 

@@ -27,11 +27,11 @@ static void defaults_and_quick(void **state)
     ps_opts o;
     nx_err err;
     assert_int_equal(parse(&o, &err, 1), NX_CLI_RUN);
-    assert_int_equal(o.nodes, 100);
+    assert_int_equal(o.nodes, 20);
     assert_int_equal(o.props, 10);
     assert_int_equal(o.nhistory, 4);
     assert_int_equal(o.history[3], 1000);
-    assert_int_equal(o.reads, 1000);
+    assert_int_equal(o.reads, 400);
     assert_int_equal(o.cas_count, 1000);
     assert_string_equal(o.node, "123");
     assert_int_equal(o.fault, PS_FAULT_NONE);

@@ -32,13 +32,14 @@ static void defaults_and_quick(void **state)
     assert_int_equal(o.nwindows, 4);
     assert_int_equal(o.windows[3], 16384);
     assert_int_equal(o.series, 100);
-    assert_int_equal(tsd_opts_sync_count(&o), 100000);
+    assert_int_equal(tsd_opts_sync_count(&o), 10000);
     assert_int_equal(o.fault, TSD_FAULT_NONE);
 
     assert_int_equal(parse(&o, &err, "--quick", NULL, NULL), NX_CLI_RUN);
     assert_int_equal(o.base.count, 2000);
     assert_int_equal(o.series, 10);
     assert_int_equal(o.retention, 20);
+    assert_int_equal(tsd_opts_sync_count(&o), 2000); /* at most --count */
 
     /* --quick never overrides what was given */
     assert_int_equal(parse(&o, &err, "--quick", "--series", "20"), NX_CLI_RUN);
