@@ -21,6 +21,13 @@ run() {
   err=$(cat "$work/err")
 }
 
+# has [-F] PATTERN WHY: fails with WHY unless a line of $out matches PATTERN
+has() {
+  local fixed=()
+  [[ $1 == -F ]] && { fixed=(-F); shift; }
+  grep -q "${fixed[@]}" -- "$1" <<<"$out" || fail "$2"
+}
+
 expect_refused() { # needle
   [[ $rc -eq 1 ]] || fail "exit $rc, expected 1 (stderr: $err)"
   [[ $(wc -l <"$work/err") -eq 1 ]] || fail "expected one line on stderr, got: $err"
@@ -132,18 +139,18 @@ findings)
   [[ $rc -eq 0 ]] || fail "exit $rc: $err"
   [[ $(grep '^## ' <<<"$out" | head -2 | tr '\n' ' ') == '## Runs ## Findings ' ]] ||
     fail "the Findings section does not follow the Runs table"
-  grep -qF '| `async-ceiling`: best js_PublishAsync window / ingest ceiling (core publish until stored), points/s | 2.15.1 | 91,000 (90,000-92,000) | 101,000 (100,000-102,000) | 0.90 | ≥ 0.8 | met |' <<<"$out" ||
-    fail "a target cleared by the whole range is not met"
-  grep -q '| `acked-ceiling`: .* | 0.90 | ≥ 0.9 | within noise |' <<<"$out" || fail "overlapping target not within noise"
-  grep -q '| `publish-vs-ping`: .* | 2.00 | ≤ 1.5 | not met |' <<<"$out" || fail "a missed upper bound is not 'not met'"
-  grep -q '| `sync-vs-sqlite-normal`: .* | 20,000 | 0.26 | - | one run |' <<<"$out" || fail "a figure measured once gives a verdict"
-  grep -q '| `async-vs-sync`: .* | async faster |' <<<"$out" || fail "comparison verdict missing"
-  grep -q '| `power-cut-default`: acked points lost in 5 power cuts, .* | 1,000 | 1,000 | 1.00 | - | all lost |' <<<"$out" ||
-    fail "power-cut count missing"
-  grep -q '| `crash-sqlite`: committed points lost in 3 SIGKILLs .* | 5 | 2,000 | 1/400 | - | some lost |' <<<"$out" ||
-    fail "crash count missing"
-  grep -q '| `publish-versions`: .* | 2.15.1 vs 2.9.10 | 5,100 (5,000-5,200) | 4,100 (4,000-4,200) | 1.24 | - | newest faster |' <<<"$out" ||
-    fail "cross-version finding missing"
+  has -F '| `async-ceiling`: best js_PublishAsync window / ingest ceiling (core publish until stored), points/s | 2.15.1 | 91,000 (90,000-92,000) | 101,000 (100,000-102,000) | 0.90 | ≥ 0.8 | met |' \
+    "a target cleared by the whole range is not met"
+  has '| `acked-ceiling`: .* | 0.90 | ≥ 0.9 | within noise |' "overlapping target not within noise"
+  has '| `publish-vs-ping`: .* | 2.00 | ≤ 1.5 | not met |' "a missed upper bound is not 'not met'"
+  has '| `sync-vs-sqlite-normal`: .* | 20,000 | 0.26 | - | one run |' "a figure measured once gives a verdict"
+  has '| `async-vs-sync`: .* | async faster |' "comparison verdict missing"
+  has '| `power-cut-default`: acked points lost in 5 power cuts, .* | 1,000 | 1,000 | 1.00 | - | all lost |' \
+    "power-cut count missing"
+  has '| `crash-sqlite`: committed points lost in 3 SIGKILLs .* | 5 | 2,000 | 1/400 | - | some lost |' \
+    "crash count missing"
+  has '| `publish-versions`: .* | 2.15.1 vs 2.9.10 | 5,100 (5,000-5,200) | 4,100 (4,000-4,200) | 1.24 | - | newest faster |' \
+    "cross-version finding missing"
   grep -q '| `async-vs-sync`: .* | 2.9.10 |' <<<"$out" && fail "a finding on a version without its rows"
   ;;
 findings-verdict)
@@ -188,12 +195,12 @@ compare-runs)
   cp "$fixtures"/findings/*.csv "$work/"
   run "$scripts/compare-runs" --results "$work" "$inv_a" "$inv_b"
   [[ $rc -eq 1 ]] || fail "exit $rc with a changed verdict, expected 1: $err"
-  grep -qF '| `publish-vs-ping` | 2.15.1 | not met (2.00) | met (1.31) | CHANGED |' <<<"$out" ||
-    fail "the changed verdict is not marked"
-  grep -qF '| `crash-sqlite` | 2.15.1 | some lost (1/400) | - | only in A |' <<<"$out" ||
-    fail "a finding of one run only is not marked"
-  grep -qF '| `acked-ceiling` | 2.15.1 | within noise (0.90) | within noise (0.90) | same |' <<<"$out" ||
-    fail "within noise in both is not the same"
+  has -F '| `publish-vs-ping` | 2.15.1 | not met (2.00) | met (1.31) | CHANGED |' \
+    "the changed verdict is not marked"
+  has -F '| `crash-sqlite` | 2.15.1 | some lost (1/400) | - | only in A |' \
+    "a finding of one run only is not marked"
+  has -F '| `acked-ceiling` | 2.15.1 | within noise (0.90) | within noise (0.90) | same |' \
+    "within noise in both is not the same"
   [[ $(tail -1 <<<"$out") == "9 findings, 7 same, 1 changed" ]] || fail "count line: $(tail -1 <<<"$out")"
   [[ $(grep -c CHANGED <<<"$out") -eq 1 ]] || fail "more than one verdict changed"
   run "$scripts/compare-runs" --results "$work" "$inv_a" "$inv_a" --out "$work/same.md"
@@ -207,7 +214,8 @@ compare-runs)
   run "$scripts/compare-runs" --results "$work" "$inv_a"
   [[ $rc -eq 2 ]] || fail "exit $rc with one run id, expected 2"
   run "$scripts/compare-runs" --help
-  [[ $rc -eq 0 ]] && grep -q 'RUN_A RUN_B' <<<"$out" || fail "--help: $rc $out"
+  [[ $rc -eq 0 ]] || fail "--help exit $rc"
+  has 'RUN_A RUN_B' "--help has no usage line"
   ;;
 run-id)
   cp "$fixtures"/good/tsd.csv "$work/"
