@@ -98,6 +98,19 @@ def repeated(v):
     return isinstance(v, Fig) and v.n > 1
 
 
+def ratio(a, b, digits=2, noise=True):
+    """a / b (of the medians when repeated); a ratio far below 1 reads better as 1/N. When
+    both figures were repeated and their ranges overlap, the ratio is no finding: it says
+    so (unless noise=False: a verdict column beside it says it)."""
+    if a is None or b is None or b == 0:
+        return "-"
+    r = a / b
+    text = f"1/{1 / r:,.0f}" if 0 < r < 0.1 else f"{r:.{digits}f}"
+    if noise and a is not b and repeated(a) and repeated(b) and overlap(a, b):
+        text += " (within noise)"
+    return text
+
+
 def verdict(a, b, higher="higher", lower="lower"):
     """Compares a to b: `higher` or `lower` only when both were repeated and their ranges do
     not overlap; 'within noise' when they overlap; 'one run' when either was measured once
@@ -172,6 +185,8 @@ def collapse(rows):
                 row[k] = Fig(vals)
         row["verified"] = max((r["verified"] for r in reps),
                               key=lambda v: _VERIFIED_RANK.get(v, 2))
+        # Counts kept in notes (points lost in crash rounds) add up over the repeats.
+        row["notes"] = [r["note"] for r in reps]
         out.append(row)
     return out
 
@@ -233,6 +248,56 @@ def case_value(case, key):
     return None
 
 
+def replica_counts(rows):
+    return sorted({int(r["replicas"]) for r in rows
+                   if r["store"] == "jetstream" and r["replicas"].isdigit()})
+
+
+def single_pass(rows):
+    """A run that measured R1 and R3 (on a cluster) keeps its R1 rows and the rows without
+    replicas (SQLite) for the per-experiment tables; R3 gets its own section."""
+    counts = replica_counts(rows)
+    if len(counts) < 2:
+        return rows
+    return [r for r in rows if r["replicas"] in ("", str(counts[0]))]
+
+
+BATCH_OPS = ("js_publish_atomic_batch", "js_publish_fast_batch", "js_publish_persist_async")
+
+
+def is_window(r):
+    """A plain js_PublishAsync window-sweep row, not one of the variants."""
+    return r["case"].startswith("js_PublishAsync w=") and "," not in r["case"]
+
+
+def fastest(rows):
+    return max(rows, key=lambda r: num(r, "rate_per_s") or 0, default=None)
+
+
+def js_sync(rows):
+    """tsd's js_Publish row on the default server (not its sync_interval variant)."""
+    return next((r for r in select(rows, "js_publish_sync", "jetstream")
+                 if "sync_interval" not in r["case"]), None)
+
+
+def async_rows(rows):
+    """tsd's js_PublishAsync rows on the default server: the window sweep and its variants."""
+    return [r for r in select(rows, "js_publish_async", "jetstream")
+            if "sync_interval" not in r["case"]]
+
+
+def best_window(rows):
+    """The fastest window of tsd's plain js_PublishAsync sweep."""
+    return fastest([r for r in async_rows(rows) if is_window(r)])
+
+
+def best_acked(rows):
+    """The fastest tsd publisher whose every point is covered by an ack it checked."""
+    batches = [r for r in rows if r["store"] == "jetstream" and r["op"] in BATCH_OPS]
+    return fastest([r for r in async_rows(rows) + batches
+                    if "no ack handler" not in r["case"] and num(r, "rate_per_s")])
+
+
 def _short_sqlite(case):
     """'one txn per point, synchronous=FULL' -> '1 txn/point FULL'."""
     sync = case.rsplit("synchronous=", 1)[-1] if "synchronous=" in case else ""
@@ -247,10 +312,7 @@ def _short_sqlite(case):
 def tsd_pairs(rows):
     """The comparable JetStream and SQLite rows of a tsd run:
     [(label, JetStream row, SQLite row)], both rows present."""
-    sync = find(rows, "js_publish_sync", "jetstream")
-    windows = [r for r in select(rows, "js_publish_async", "jetstream")
-               if r["case"].startswith("js_PublishAsync w=") and "," not in r["case"]]
-    best = max(windows, key=lambda r: num(r, "rate_per_s") or 0, default=None)
+    sync, best = js_sync(rows), best_window(rows)
     pairs = []
     for sq in select(rows, "sqlite_insert", "sqlite"):
         one = sq["case"].startswith("one txn per point")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# summarize and plot on fixture CSVs: the good set yields the expected
-# figures and charts; a wrong header or a short record is refused with one
-# line and exit 1; --run-id selects a run.
+# summarize, plot and compare-runs on fixture CSVs: the good set yields the
+# expected figures and charts; a wrong header or a short record is refused
+# with one line and exit 1; --run-id selects a run; the findings fixture's two
+# runs differ in one verdict.
 #   test_scripts.sh SCRIPTS_DIR CASE [BUILD_DIR [SERVER]]
 set -uo pipefail
 scripts=$1 case=$2
@@ -9,6 +10,8 @@ fixtures=$scripts/tests/fixtures
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL ($case): $*" >&2; exit 1; }
+# The two invocations of the findings fixture.
+inv_a=20270101T000000Z-all-s1 inv_b=20270102T000000Z-all-s2
 
 # run PROG ARGS...: sets rc, out, err
 run() {
@@ -16,6 +19,13 @@ run() {
   rc=$?
   out=$(cat "$work/out")
   err=$(cat "$work/err")
+}
+
+# has [-F] PATTERN WHY: fails with WHY unless a line of $out matches PATTERN
+has() {
+  local fixed=()
+  [[ $1 == -F ]] && { fixed=(-F); shift; }
+  grep -q "${fixed[@]}" -- "$1" <<<"$out" || fail "$2"
 }
 
 expect_refused() { # needle
@@ -119,6 +129,93 @@ assert fmt_value(Fig([1000, 2000, 5000])) == "2,000 (1,000-5,000)"
 assert fmt_value(Fig([3.0, 3.0])) == "3.0"
 assert float(Fig([1, 2, 3, 4])) == 2.5
 PY
+  ;;
+findings)
+  # The Findings section of a fixture run: a target met, one not met, one within
+  # noise, a figure measured once, counts, a cross-version finding; a version
+  # without a finding's rows has no row for it.
+  cp "$fixtures"/findings/*.csv "$work/"
+  run "$scripts/summarize" --results "$work" --run-id "$inv_a" --out -
+  [[ $rc -eq 0 ]] || fail "exit $rc: $err"
+  [[ $(grep '^## ' <<<"$out" | head -2 | tr '\n' ' ') == '## Runs ## Findings ' ]] ||
+    fail "the Findings section does not follow the Runs table"
+  has -F '| `async-ceiling`: best js_PublishAsync window / ingest ceiling (core publish until stored), points/s | 2.15.1 | 91,000 (90,000-92,000) | 101,000 (100,000-102,000) | 0.90 | ≥ 0.8 | met |' \
+    "a target cleared by the whole range is not met"
+  has '| `acked-ceiling`: .* | 0.90 | ≥ 0.9 | within noise |' "overlapping target not within noise"
+  has '| `publish-vs-ping`: .* | 2.00 | ≤ 1.5 | not met |' "a missed upper bound is not 'not met'"
+  has '| `sync-vs-sqlite-normal`: .* | 20,000 | 0.26 | - | one run |' "a figure measured once gives a verdict"
+  has '| `async-vs-sync`: .* | async faster |' "comparison verdict missing"
+  has '| `power-cut-default`: acked points lost in 5 power cuts, .* | 1,000 | 1,000 | 1.00 | - | all lost |' \
+    "power-cut count missing"
+  has '| `crash-sqlite`: committed points lost in 3 SIGKILLs .* | 5 | 2,000 | 1/400 | - | some lost |' \
+    "crash count missing"
+  has '| `publish-versions`: .* | 2.15.1 vs 2.9.10 | 5,100 (5,000-5,200) | 4,100 (4,000-4,200) | 1.24 | - | newest faster |' \
+    "cross-version finding missing"
+  grep -q '| `async-vs-sync`: .* | 2.9.10 |' <<<"$out" && fail "a finding on a version without its rows"
+  ;;
+findings-verdict)
+  # The judgements on synthetic figures.
+  PYTHONPATH=$scripts python3 - <<'PY' || fail "findings verdict logic"
+from nxresults import Fig
+from findings import (FINDINGS, Compare, Exact, Lost, Target, acked_lost, cas_lost, per_point,
+                      row, show)
+lo, mid, hi = Fig([200, 210, 220]), Fig([150, 160, 170]), Fig([100, 105, 110])
+assert Target(0.8).judge(Fig([90, 91, 92]), Fig([100, 101, 102])) == "met"
+assert Target(0.9).judge(Fig([90, 91, 92]), Fig([100, 101, 102])) == "within noise"
+assert Target(1).judge(Fig([80, 81, 82]), Fig([100, 101, 102])) == "not met"
+assert Target(1.5, at_most=True).judge(lo, hi) == "not met"     # 200 > 1.5 * 110
+assert Target(1.5, at_most=True).judge(lo, Fig([140, 160])) == "within noise"  # 220 > 210, 200 < 240
+assert Target(1.5, at_most=True).judge(Fig([200, 225]), mid) == "met"  # 225 <= 1.5 * 150, touching
+assert Target(0.8).judge(90.0, Fig([100, 101, 102])) == "one run"
+assert Target(1, at_most=True).judge(Fig([3000, 3100]), Exact(2500)) == "not met"
+assert Target(1, at_most=True).judge(Fig([2000, 2100]), Exact(2500)) == "met"
+assert Target(1, at_most=True).judge(2000.0, Exact(2500)) == "one run"
+assert Target(2, at_most=True).target == "≤ 2" and Target(0.8).target == "≥ 0.8"
+fast = Compare("JetStream faster", "SQLite faster", higher_is_better=False)
+assert fast.judge(hi, lo) == "JetStream faster" and fast.judge(lo, hi) == "SQLite faster"
+assert Compare("async faster", "sync faster").judge(lo, hi) == "async faster"
+assert fast.judge(lo, Fig([215, 230])) == "within noise" and fast.judge(lo, 100.0) == "one run"
+assert [Lost().judge(*c) for c in ((0, 10), (3, 10), (10, 10))] == \
+    ["none lost", "some lost", "all lost"]
+assert acked_lost("50 power cuts (x); acked 1000, lost 12 (in 3 rounds)") == (12, 1000, 50)
+assert acked_lost("20 rounds, SIGKILL; committed 45695, lost 0; more") == (0, 45695, 20)
+assert cas_lost("2 writers: 876 conflicts, counter 0 -> 1990, 10 lost; safe") == (10, 2000, 1)
+bytes_row = {"op": "link_bytes_per_msg", "case": "c", "store": "jetstream", "count": "100",
+             "bytes": Fig([1000, 1200, 1500])}
+f = per_point(row("link_bytes_per_msg", "c"))([bytes_row])
+assert (float(f), f.lo, f.hi, f.n) == (12, 10, 15, 3)
+assert show(5) == "5" and show(0.176) == "0.176" and show(Fig([5.04, 5.05, 5.06])) == "5.05 (5.04-5.06)"
+ids = [x.id for x in FINDINGS]
+assert len(ids) == len(set(ids)), "finding ids are not unique"
+PY
+  ;;
+compare-runs)
+  # Two fixture invocations: one verdict changes (exit 1), one finding is in A
+  # only (no change); a run against itself changes nothing (exit 0).
+  cp "$fixtures"/findings/*.csv "$work/"
+  run "$scripts/compare-runs" --results "$work" "$inv_a" "$inv_b"
+  [[ $rc -eq 1 ]] || fail "exit $rc with a changed verdict, expected 1: $err"
+  has -F '| `publish-vs-ping` | 2.15.1 | not met (2.00) | met (1.31) | CHANGED |' \
+    "the changed verdict is not marked"
+  has -F '| `crash-sqlite` | 2.15.1 | some lost (1/400) | - | only in A |' \
+    "a finding of one run only is not marked"
+  has -F '| `acked-ceiling` | 2.15.1 | within noise (0.90) | within noise (0.90) | same |' \
+    "within noise in both is not the same"
+  [[ $(tail -1 <<<"$out") == "9 findings, 7 same, 1 changed" ]] || fail "count line: $(tail -1 <<<"$out")"
+  [[ $(grep -c CHANGED <<<"$out") -eq 1 ]] || fail "more than one verdict changed"
+  run "$scripts/compare-runs" --results "$work" "$inv_a" "$inv_a" --out "$work/same.md"
+  [[ $rc -eq 0 ]] || fail "exit $rc for a run against itself"
+  [[ $out == "9 findings, 9 same, 0 changed" ]] || fail "stdout with --out: $out"
+  grep -q CHANGED "$work/same.md" && fail "a run differs from itself"
+  run "$scripts/compare-runs" --results "$work" "$inv_a" 20990101T000000Z-all-s9
+  [[ $rc -eq 2 ]] || fail "exit $rc for an unknown run id, expected 2"
+  [[ $(wc -l <"$work/err") -eq 1 ]] || fail "expected one line on stderr, got: $err"
+  grep -qF "no rows with run id 20990101T000000Z-all-s9" "$work/err" || fail "stderr: $err"
+  run "$scripts/compare-runs" --results "$work" "$inv_a"
+  [[ $rc -eq 2 ]] || fail "exit $rc with one run id, expected 2"
+  run "$scripts/compare-runs" --help
+  [[ $rc -eq 0 ]] || fail "--help exit $rc"
+  has 'RUN_A RUN_B' "--help has no usage line"
   ;;
 run-id)
   cp "$fixtures"/good/tsd.csv "$work/"
