@@ -17,10 +17,11 @@
 # configured build dir as it is (no install, no setup: how the tests call
 # it). --experiments picks which to run (default all three); --run-id ID
 # adds this invocation's rows to an earlier one (its id and seed), so one
-# summary covers both. Arguments after -- go to every experiment. Repeats after the first
-# skip the round-counting sections (crash rounds, power cuts; see
-# full_args and light_args). Every row of one
-# invocation shares a run id prefix, so summarize reads exactly this run.
+# summary covers both. Arguments after -- go to every experiment. Repeats
+# after the first skip the round-counting sections (crash rounds, power
+# cuts; see full_args and light_args, which also hold run-all's sizes).
+# Every row of one invocation shares a run id prefix, so summarize reads
+# exactly this run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -132,24 +133,36 @@ if [[ "$store_fs" == tmpfs ]]; then
   echo "run-all: warning: ${TMPDIR:-/tmp} is tmpfs: 'file' storage and fsync cost nothing there; set TMPDIR to a disk" >&2
 fi
 
-# The first repeat of each experiment runs everything; later ones skip the
-# sections whose answer is a count over many rounds rather than a noisy
-# figure (crash and power-cut rounds, the fleet), so three repeats fit the
-# time of a run.
+# Sizes that fit 3 versions x 3 repeats into about 30 minutes on 2 cores.
+# The first repeat of each experiment also runs the sections whose answer
+# is a count over many rounds or a byte count rather than a noisy time
+# (crash and power-cut rounds; compression levels, delay and dropouts);
+# later repeats skip them. bi-directional-sync's idle windows are 5 s (its
+# idle chatter is a heartbeat pattern: 5 s give the same bytes/s as 10).
 full_args() {
   case "$1" in
-    # tsd's power cuts are off by default (they add minutes): 50 per
-    # setting in the full run, 3 in --quick.
-    tsd) echo "--power-cuts $((${#quick[@]} ? 3 : 50))" ;;
+    # tsd's power cuts are off by default (they add minutes): 10 per
+    # setting here (each loses all, none or part of its acked points, the
+    # same way every time), 3 in --quick.
+    tsd) echo "--power-cuts $((${#quick[@]} ? 3 : 10))" ;;
+    # One paced rate (100 kbit/s: at 20 the paced catch-up alone takes a
+    # minute; the 20 kbit/s budget is still computed from the link's bytes)
+    # and one dropout pattern (the shorter outage).
+    bi-directional-sync)
+      ((${#quick[@]})) || echo "--idle-seconds 5 --link-rate 100 --paced-count 100 --link-dropout 2/6 --crash-rounds 1"
+      ;;
     *) echo "" ;;
   esac
 }
 light_args() {
   case "$1" in
     tsd) echo "--crash-rounds 0" ;;
-    # Compression, delay and dropouts count wire bytes and recovery times
-    # once per server; the repeats cover sync, idle chatter and the budget.
-    bi-directional-sync) echo "--crash-rounds 0 --compression none --link-rtt 0 --link-dropout 0 --link-rate 0" ;;
+    # Compression off and at s2_best in every repeat (the bytes a point
+    # costs, with a range); the other levels, delay, dropouts and the paced
+    # link once per server.
+    bi-directional-sync)
+      echo "--crash-rounds 0 --compression off,s2_best --link-rtt 0 --link-dropout 0 --link-rate 0$( ((${#quick[@]})) || echo " --idle-seconds 5")"
+      ;;
     *) echo "" ;;
   esac
 }
