@@ -59,7 +59,7 @@ static const nx_cli_option own_options[] = {
     {"power-cuts", "N", OPT_POWER_CUTS,
      "power loss: N cuts per setting (JetStream default sync, sync_interval 1s and always; "
      "SQLite WAL NORMAL and FULL) on a FUSE mount that drops unsynced bytes; 0 skips it "
-     "(default 0; scripts/run-all.sh gives 50, --quick 3)"},
+     "(default 0; scripts/run-all.sh gives 10 on its first repeat, --quick 3)"},
     {"batch-size", "N[,N...]", OPT_BATCH_SIZE,
      "atomic batch publish (nats-server 2.12+): points per batch to sweep, 1 to 1000 (the "
      "server's limit) (default 10,100,1000)"},
