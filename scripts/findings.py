@@ -343,3 +343,20 @@ def cells(r):
     """A Result as a row of the summary's Findings table."""
     return [f"`{r.id}`: {r.statement}", r.server, show(r.a), show(r.b), r.ratio, r.target,
             r.verdict]
+
+
+def wide(results):
+    """(headers, rows): one row per finding, a 'verdict (A/B)' cell per server, so the
+    servers read side by side; cross-version findings in a column of their own."""
+    servers = []
+    for r in results:
+        if " vs " not in r.server and r.server not in servers:
+            servers.append(r.server)
+    rows, at = [], {}
+    for r in results:
+        if r.id not in at:
+            at[r.id] = len(rows)
+            rows.append([f"`{r.id}`: {r.statement}"] + ["-"] * (len(servers) + 1))
+        col = len(servers) + 1 if " vs " in r.server else servers.index(r.server) + 1
+        rows[at[r.id]][col] = f"{r.verdict} ({r.ratio})"
+    return ["finding"] + servers + ["newest vs oldest"], rows

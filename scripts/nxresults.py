@@ -99,13 +99,19 @@ def repeated(v):
 
 
 def ratio(a, b, digits=2, noise=True):
-    """a / b (of the medians when repeated); a ratio far below 1 reads better as 1/N. When
+    """a / b (of the medians when repeated); a ratio far below 1 reads better as 1/N, one far
+    above it as a whole number. When
     both figures were repeated and their ranges overlap, the ratio is no finding: it says
     so (unless noise=False: a verdict column beside it says it)."""
     if a is None or b is None or b == 0:
         return "-"
     r = a / b
-    text = f"1/{1 / r:,.0f}" if 0 < r < 0.1 else f"{r:.{digits}f}"
+    if 0 < r < 0.1:
+        text = f"1/{1 / r:,.0f}"
+    elif r >= 100:
+        text = f"{r:,.0f}"  # hundreds of times: the decimals are noise
+    else:
+        text = f"{r:.{digits}f}"
     if noise and a is not b and repeated(a) and repeated(b) and overlap(a, b):
         text += " (within noise)"
     return text

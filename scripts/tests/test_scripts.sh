@@ -152,6 +152,11 @@ findings)
   has '| `publish-versions`: .* | 2.15.1 vs 2.9.10 | 5,100 (5,000-5,200) | 4,100 (4,000-4,200) | 1.24 | - | newest faster |' \
     "cross-version finding missing"
   grep -q '| `async-vs-sync`: .* | 2.9.10 |' <<<"$out" && fail "a finding on a version without its rows"
+  # The side-by-side table: a verdict per server, cross-version in its own column.
+  # (2.9.10 has only the cross-version finding here: no column of its own.)
+  has -F '| finding | 2.15.1 | newest vs oldest |' "no side-by-side verdict table"
+  has '^| `async-ceiling`: [^|]* | met (0.90) | - |$' "side-by-side row of a per-version finding"
+  has '^| `publish-versions`: [^|]* | - | newest faster (1.24) |$' "side-by-side cross-version row"
   ;;
 findings-verdict)
   # The judgements on synthetic figures.
