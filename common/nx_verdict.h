@@ -9,6 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* What a program prints under its target lines when it ran one repeat. */
+#define NX_VERDICT_ONE_RUN_HINT                                                                    \
+    "one run: no range, so no verdict (run with --repeat 3, or scripts/run-all.sh, which "         \
+    "repeats every experiment)"
+
 typedef struct nx_spread {
     double median, lo, hi;
     size_t n; /* repeats behind it */

@@ -190,7 +190,6 @@ void ps_print_targets(const ps_ctx *c)
                nx_verdict_target(method_spread(c, best, last), method_spread(c, best, 0),
                                  PS_TARGET_DEPTH_X, false));
     if (c->opts.common.repeat < 2)
-        printf("\n  one run: no range, so no verdict (run with --repeat 3, or "
-               "scripts/run-all.sh, which repeats every experiment)");
+        printf("\n  %s", NX_VERDICT_ONE_RUN_HINT);
     printf("\n\n");
 }

@@ -134,8 +134,7 @@ static void print_targets(FILE *out, const tsd_report *r)
                 tsd_rate_ratio(sync, plain), v);
     }
     if (r->max_samples < 2)
-        fprintf(out, "  one run: no range, so no verdict (run with --repeat 3, or "
-                     "scripts/run-all.sh, which repeats every experiment)\n");
+        fprintf(out, "  %s\n", NX_VERDICT_ONE_RUN_HINT);
     if (short_s >= 0)
         fprintf(out,
                 "  n/a: a case behind that verdict was timed for %.2f s, under %.1f s: too short "
