@@ -200,11 +200,11 @@ compare-runs)
   cp "$fixtures"/findings/*.csv "$work/"
   run "$scripts/compare-runs" --results "$work" "$inv_a" "$inv_b"
   [[ $rc -eq 1 ]] || fail "exit $rc with a changed verdict, expected 1: $err"
-  has -F '| `publish-vs-ping` | 2.15.1 | not met (2.00) | met (1.31) | CHANGED |' \
+  has -F '| `publish-vs-ping` | 2.15.1 | not met (2.00) | met (1.31) | CHANGED | not settled |' \
     "the changed verdict is not marked"
   has -F '| `crash-sqlite` | 2.15.1 | some lost (1/400) | - | only in A |' \
     "a finding of one run only is not marked"
-  has -F '| `acked-ceiling` | 2.15.1 | within noise (0.90) | within noise (0.90) | same |' \
+  has -F '| `acked-ceiling` | 2.15.1 | within noise (0.90) | within noise (0.90) | same | within noise |' \
     "within noise in both is not the same"
   [[ $(tail -1 <<<"$out") == "9 findings, 7 same, 1 changed" ]] || fail "count line: $(tail -1 <<<"$out")"
   [[ $(grep -c CHANGED <<<"$out") -eq 1 ]] || fail "more than one verdict changed"
