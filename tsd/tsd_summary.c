@@ -317,7 +317,7 @@ void tsd_print_summary(FILE *out, const tsd_report *r, const tsd_summary_info *i
      * the point count: judged only where the target says, at 1M points. */
     if (info->opts->base.count >= TSD_RSS_TARGET_POINTS)
         fprintf(out, "  peak RSS at --count %ld: target <= %d MB: %s\n", info->opts->base.count,
-                TSD_RSS_TARGET_MB, info->peak_rss_mb <= TSD_RSS_TARGET_MB ? "met" : "NOT met");
+                TSD_RSS_TARGET_MB, info->peak_rss_mb <= TSD_RSS_TARGET_MB ? "met" : "not met");
     else
         fprintf(out,
                 "  (the target of <= %d MB applies at --count %d or more: see the tsd-rss "
