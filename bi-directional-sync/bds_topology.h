@@ -41,12 +41,12 @@ typedef struct bds_topology_config {
     long link_delay_ms; /* one-way, set on the relay before the leaf connects */
 } bds_topology_config;
 
-/* Starts hub, relay and leaf, waits until the hub reports the leaf, and
- * connects. */
 /* A server of the sync topology: its server name and JetStream domain are
  * both name ("hub", "leaf", "leaf7"). */
 void bds_server_config(nx_server_config *c, const char *binary, bool keep, const char *name);
 
+/* Starts hub, relay and leaf, waits until the hub reports the leaf, and
+ * connects. */
 int bds_topology_start(bds_topology *t, const bds_topology_config *cfg, nx_err *err);
 
 /* Waits until the hub's /leafz lists `want` leaf connections (0 or 1). */

@@ -40,10 +40,10 @@ typedef struct ps_ctx {
     long loaded; /* updates per prop written so far */
     /* p50 of each round, per method and history depth, for the ratios. */
     double *round_p50[PS_NMETHODS][NX_LIST_MAX];
-    struct ps_compare *compare;   /* R1 rows to compare R3 rows with; NULL when not comparing */
-    struct ps_fast *fast;         /* the one-round-trip methods' connection (ps_fast.h) */
-    double ping_p50[NX_LIST_MAX]; /* ns, per history depth (ps_yardstick.h) */
-    nx_spread ping_spread[NX_LIST_MAX]; /* the same over the rounds, for verdicts */
+    struct ps_compare *compare; /* R1 rows to compare R3 rows with; NULL when not comparing */
+    struct ps_fast *fast;       /* the one-round-trip methods' connection (ps_fast.h) */
+    /* The ping's p50 over the rounds, ns, per history depth (ps_yardstick.h). */
+    nx_spread ping_spread[NX_LIST_MAX];
 } ps_ctx;
 
 /* Opens the run (results, deployment, connection). */

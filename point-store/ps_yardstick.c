@@ -52,11 +52,7 @@ void ps_ping_round_end(ps_ping *p, long r)
 
 int ps_ping_emit(ps_ctx *c, size_t di, const ps_ping *p, nx_err *err)
 {
-    double tmp[1000];
-    size_t r = (size_t)p->rounds < 1000 ? (size_t)p->rounds : 1000;
-    memcpy(tmp, p->round_p50, r * sizeof *tmp);
-    c->ping_p50[di] = nx_median(tmp, r);
-    c->ping_spread[di] = nx_spread_of(p->round_p50, r);
+    c->ping_spread[di] = nx_spread_of(p->round_p50, (size_t)p->rounds);
     uint64_t n = nx_hist_count(p->all);
     double rate = nx_rate(n, p->busy_ns);
     if (!ps_quiet(c))
@@ -110,7 +106,9 @@ static int best_method(const ps_ctx *c, double *worst_out)
             continue;
         double worst = 0;
         for (size_t di = 0; di < c->opts.nhistory; di++) {
-            double x = c->ping_p50[di] > 0 ? method_p50(c, m, di) / c->ping_p50[di] : 0;
+            double x = c->ping_spread[di].median > 0
+                           ? method_p50(c, m, di) / c->ping_spread[di].median
+                           : 0;
             worst = x > worst ? x : worst;
         }
         if (best < 0 || worst < best_worst) {
@@ -138,7 +136,7 @@ static void print_table(const ps_ctx *c, const char *title, bool vs_sqlite)
             continue;
         printf("  %-22s", ps_method_describe((ps_method)m)->label);
         for (size_t di = 0; di < c->opts.nhistory; di++) {
-            double base = vs_sqlite ? method_p50(c, PS_SQLITE_SEEK, di) : c->ping_p50[di];
+            double base = vs_sqlite ? method_p50(c, PS_SQLITE_SEEK, di) : c->ping_spread[di].median;
             double v = method_p50(c, m, di);
             printf(" %9.2f", base > 0 ? v / base : 0.0);
         }
@@ -170,7 +168,7 @@ void ps_print_targets(const ps_ctx *c)
            "connection, same run)\n  %-22s",
            "ping p50 us");
     for (size_t di = 0; di < c->opts.nhistory; di++)
-        printf(" %9.1f", c->ping_p50[di] / 1e3);
+        printf(" %9.1f", c->ping_spread[di].median / 1e3);
     printf("\n");
     print_table(c, "", false);
     print_table(c, "JetStream / SQLite (seek query), p50 over p50", true);
